@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from benchmig.errors import BenchmarkLoadError, InputError
+from benchmig.errors import BenchmarkLoadError, BenchmigError, InputError
 from benchmig.framework._registry import SPEC_ATTRIBUTE, BenchmarkRegistry, BenchmarkSpec
 
 __all__ = ["LoadTarget", "file_target", "load_targets", "resolve_target"]
@@ -197,6 +197,8 @@ def _load_one(target: LoadTarget, registry: BenchmarkRegistry) -> None:
             module = _import(target)
             names = _submodules(module) if target.path is None else []
             modules = [module] + [importlib.import_module(name) for name in names]
+    except BenchmigError:
+        raise
     except (Exception, SystemExit) as exc:  # a broken benchmark file must not take the run down
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
         line = _error_line(exc, target.path)

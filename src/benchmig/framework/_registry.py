@@ -120,7 +120,8 @@ class BenchmarkRegistry:
     @classmethod
     def active(cls) -> BenchmarkRegistry:
         """The registry that class-level ``register`` calls go to right now."""
-        return _ACTIVE.get() or cls.default()
+        active = _ACTIVE.get()  # an empty registry is falsy: compare with None
+        return active if active is not None else cls.default()
 
     @contextlib.contextmanager
     def collecting(self) -> Iterator[BenchmarkRegistry]:

@@ -1,0 +1,154 @@
+"""The runner: timing, isolation (raise, hang, crash), skipping, interruption, results files."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from benchmig.framework import BenchmarkRegistry, BenchmarkRunner
+from benchmig.framework._loader import load_targets, resolve_target
+from benchmig.framework._planning import plan_cases
+from benchmig.framework._runner import RunProgress
+from benchmig.framework._settings import RunnerSettings
+
+FAST = RunnerSettings(warmup=1, max_time=0.3, min_time=0.05, processes=2, timeout=5.0)
+
+MODULE = """
+import os, signal, time
+from benchmig.framework import BenchmarkBase, BenchmarkRegistry
+
+@BenchmarkRegistry.register(name="ok_sleep", params={"ms": [1, 2]})
+class OkSleep(BenchmarkBase):
+    items_per_call = 10
+    def execute(self):
+        time.sleep(self.config["ms"] / 1000)
+    def process_results(self, raw):
+        return {"custom_gflops": 2.5, "ignored": "text"}
+
+@BenchmarkRegistry.register(name="raises")
+class Raises(BenchmarkBase):
+    def execute(self):
+        raise ValueError("broken benchmark")
+
+@BenchmarkRegistry.register(name="hangs", params={"n": [1, 2]})
+class Hangs(BenchmarkBase):
+    def execute(self):
+        if self.config["n"] == 1:
+            time.sleep(3600)
+
+@BenchmarkRegistry.register(name="crashes", params={"n": [1, 2]})
+class Crashes(BenchmarkBase):
+    def execute(self):
+        if self.config["n"] == 1:
+            os.kill(os.getpid(), signal.SIGSEGV)
+
+@BenchmarkRegistry.register(name="needs_cuda", hardware=["cuda"])
+class NeedsCuda(BenchmarkBase):
+    def execute(self):
+        pass
+
+@BenchmarkRegistry.register(name="cleanup_tracked")
+class CleanupTracked(BenchmarkBase):
+    def setup(self):
+        self.marker = os.environ.get("CLEANUP_MARKER")
+    def execute(self):
+        raise RuntimeError("fails after setup")
+    def cleanup(self):
+        if self.marker:
+            open(self.marker, "w").write("cleaned")
+"""
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> BenchmarkRegistry:
+    path = tmp_path / "runner_benches.py"
+    path.write_text(textwrap.dedent(MODULE))
+    registry = BenchmarkRegistry()
+    load_targets(resolve_target(str(path)), registry)
+    return registry
+
+
+def _run(registry: BenchmarkRegistry, names: list[str], **kwargs: object) -> BenchmarkRunner:
+    runner = BenchmarkRunner(registry, settings=FAST, **kwargs)  # type: ignore[arg-type]
+    cases = [c for n in names for c in plan_cases(registry.get(n), FAST, runner.hardware_info)]
+    runner.run_cases(cases)
+    return runner
+
+
+def test_isolated_run_survives_raise_hang_and_crash(registry: BenchmarkRegistry) -> None:
+    runner = _run(registry, ["raises", "hangs", "crashes", "ok_sleep"], progress=None)
+    by = {(r.benchmark, json.dumps(r.params)): r for r in runner.results}
+    raised = by[("raises", "{}")]
+    assert raised.status == "failed" and "ValueError: broken benchmark" in (raised.error or "")
+    assert by[("hangs", '{"n": 1}')].status == "timeout"
+    assert by[("hangs", '{"n": 2}')].status == "ok"
+    crashed = by[("crashes", '{"n": 1}')]
+    assert crashed.status == "failed" and "SIGSEGV" in (crashed.error or "")
+    assert by[("crashes", '{"n": 2}')].status == "ok"
+    ok = by[("ok_sleep", '{"ms": 2}')]
+    assert ok.status == "ok"
+    latency = ok.stats("latency_ms")
+    assert latency is not None and 1.9 < latency.median < 3.0
+    assert set(ok.sample_groups) == {0, 1}
+    assert len(ok.samples["latency_ms"]) == latency.n == len(ok.sample_groups)
+    throughput = ok.stats("throughput_per_s")
+    assert throughput is not None and throughput.median == pytest.approx(
+        10_000 / latency.median, rel=0.05
+    )
+    assert ok.metrics["custom_gflops"] == 2.5
+    assert "ignored" not in ok.metrics
+    assert isinstance(ok.metrics["peak_memory_mb"], float)
+
+
+def test_in_process_run_records_failures_and_runs_cleanup(
+    registry: BenchmarkRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "marker"
+    monkeypatch.setenv("CLEANUP_MARKER", str(marker))
+    runner = _run(registry, ["cleanup_tracked", "ok_sleep"], isolation=False)
+    statuses = {r.benchmark: r.status for r in runner.results}
+    assert statuses == {"cleanup_tracked": "failed", "ok_sleep": "ok"}
+    assert marker.read_text() == "cleaned"
+
+
+def test_unavailable_hardware_is_skipped_with_the_reason(registry: BenchmarkRegistry) -> None:
+    runner = _run(registry, ["needs_cuda"])
+    (result,) = runner.results
+    assert result.status == "skipped"
+    assert "cuda is not available here" in (result.error or "")
+
+
+def test_execute_seed_api_and_save_results(registry: BenchmarkRegistry, tmp_path: Path) -> None:
+    runner = BenchmarkRunner(registry, settings=FAST)
+    result = runner.execute("ok_sleep", {"hardware": "cpu", "ms": 1})
+    assert result.status == "ok" and result.params == {"ms": 1}
+    path = runner.save_results(tmp_path / "out")
+    document = json.loads(path.read_text())
+    assert document["schema_version"] == 1
+    assert document["results"][0]["benchmark"] == "ok_sleep"
+    assert document["results"][0]["metrics"]["latency_ms"]["n"] > 0
+
+
+def test_ctrl_c_writes_what_finished(registry: BenchmarkRegistry, tmp_path: Path) -> None:
+    seen: list[RunProgress] = []
+
+    def interrupt_after_two(event: RunProgress) -> None:
+        seen.append(event)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    out = tmp_path / "partial"
+    settings = RunnerSettings(warmup=1, max_time=0.2, min_time=0.05, processes=1, timeout=5.0)
+    runner = BenchmarkRunner(
+        registry, settings=settings, output_dir=out, progress=interrupt_after_two
+    )
+    cases = plan_cases(registry.get("ok_sleep"), settings, runner.hardware_info)
+    cases += plan_cases(registry.get("crashes"), settings, runner.hardware_info)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_cases(cases)
+    document = json.loads((out / "results.json").read_text())
+    assert document["interrupted"] is True
+    assert [r["status"] for r in document["results"]] == ["ok", "ok"]
