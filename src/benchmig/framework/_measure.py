@@ -7,6 +7,7 @@ parent from the raw samples.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import time
@@ -95,7 +96,7 @@ class _Sampler:
         output: Any = None
         synchronize(self.bench.hardware)
         self.timer.start()
-        for _ in range(inner_loops):
+        for _ in itertools.repeat(None, inner_loops):  # timeit's loop: no int objects
             output = execute()
         elapsed = self.timer.stop()
         self.last_output = output
