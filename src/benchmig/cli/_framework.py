@@ -1,56 +1,23 @@
-"""The ``migrate`` command line: parse options, call the library, map outcomes to exit codes.
-
-Exit codes (everywhere): 0 success; 1 a finding the user asked to fail on (a regression,
-``--check`` would change files); 2 usage or input error; 3 partial failure (some benchmarks or
-files failed, the rest completed and were written). Progress goes to stderr, data to stdout.
-"""
+"""`migrate run`, `list`, `hardware` and `compare`: thin wrappers over benchmig.framework."""
 
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from benchmig import __version__
-from benchmig.errors import EXIT_FINDING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, BenchmigError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _guarded(func: F) -> F:
-    """Turn library errors into one clear message and the documented exit code."""
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except BenchmigError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper  # type: ignore[return-value]
+from benchmig.cli import guarded, main
+from benchmig.errors import EXIT_FINDING, EXIT_PARTIAL
 
 
 def _echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="benchmig")
-@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
-def main(verbose: int) -> None:
-    """Move legacy benchmark scripts onto one benchmark framework, and run them."""
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-
-
-# -- framework commands ----------------------------------------------------------------------
 def _split_list(value: str | None) -> tuple[str, ...] | None:
     if not value:
         return None
@@ -131,7 +98,7 @@ def _progress_printer(quiet: bool) -> Callable[[Any], None] | None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print results.json to stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
-@_guarded
+@guarded
 def run_command(
     targets: tuple[str, ...],
     suite: Path | None,
@@ -210,7 +177,7 @@ def run_command(
 @click.option("--category", help="Only benchmarks of this category.")
 @click.option("--hardware", help="Only benchmarks supporting this hardware.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@_guarded
+@guarded
 def list_command(
     targets: tuple[str, ...],
     pattern: str | None,
@@ -246,7 +213,7 @@ def list_command(
 
 @main.command("hardware")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@_guarded
+@guarded
 def hardware_command(as_json: bool) -> None:
     """Show the hardware detected here, and why any backend is unavailable."""
     from benchmig.framework._hardware import detect_hardware, format_hardware
@@ -278,7 +245,7 @@ def hardware_command(as_json: bool) -> None:
     help="Use run-to-run noise measured in this history store.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@_guarded
+@guarded
 def compare_command(
     baseline: Path, current: Path, threshold: float, history: Path | None, as_json: bool
 ) -> None:
@@ -304,14 +271,3 @@ def compare_command(
         click.echo(format_comparison_table(comparison))
     if comparison.has_regression:
         sys.exit(EXIT_FINDING)
-
-
-def run_main() -> None:
-    """Console-script entry point."""
-    main(prog_name="migrate")
-
-
-__all__ = ["EXIT_FINDING", "EXIT_OK", "EXIT_PARTIAL", "EXIT_USAGE", "main", "run_main"]
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
