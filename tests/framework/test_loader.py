@@ -59,6 +59,22 @@ def test_folder_makes_sibling_and_package_imports_work(tmp_path: Path) -> None:
     assert registry.get("two").cls().execute() == 2
 
 
+def test_worker_processes_load_folder_files_with_the_same_roots(tmp_path: Path) -> None:
+    from benchmig.framework import BenchmarkRunner, RunnerSettings
+
+    root = tmp_path / "tree_w"
+    _write(root / "pkgw" / "__init__.py", "")
+    _write(root / "pkgw" / "util.py", "def twice(x):\n    return 2 * x\n")
+    _write(
+        root / "sub" / "bench_w.py",
+        BENCH.format(imports="from pkgw.util import twice", name="w", body="twice(1)"),
+    )
+    registry = _load(str(root))
+    settings = RunnerSettings(warmup=1, max_time=0.1, min_time=0.01, processes=1)
+    result = BenchmarkRunner(registry, settings=settings).execute("w")
+    assert result.status == "ok", result.error
+
+
 def test_loading_twice_into_fresh_registries_finds_the_benchmarks_again(tmp_path: Path) -> None:
     path = _write(tmp_path / "again_bench.py", BENCH.format(imports="", name="again", body="1"))
     assert _load(str(path)).list_benchmarks() == ["again"]

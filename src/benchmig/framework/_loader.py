@@ -27,7 +27,7 @@ from types import ModuleType
 from benchmig.errors import BenchmarkLoadError, BenchmigError, InputError
 from benchmig.framework._registry import SPEC_ATTRIBUTE, BenchmarkRegistry, BenchmarkSpec
 
-__all__ = ["LoadTarget", "file_target", "load_targets", "resolve_target"]
+__all__ = ["LoadTarget", "file_target", "load_targets", "loaded_target", "resolve_target"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ _SKIP_DIRS = frozenset(
         ".benchmig",
     }
 )
+TARGET_ATTRIBUTE = "__benchmig_load_target__"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -96,6 +97,7 @@ def _basedir_and_module(path: Path) -> tuple[Path, str]:
 
 
 def file_target(path: Path, extra_root: Path | None = None) -> LoadTarget:
+    """How to import a file: its pytest-style basedir (and ``extra_root``) on ``sys.path``."""
     basedir, module = _basedir_and_module(path)
     roots = [str(basedir)]
     if extra_root is not None and str(extra_root.resolve()) not in roots:
@@ -209,8 +211,18 @@ def _load_one(target: LoadTarget, registry: BenchmarkRegistry) -> None:
             "the file out of the targets"
         ) from exc
     for mod in modules:
+        # Remember how the module was loaded, so a worker process can load it the same way.
+        if mod is module and not hasattr(mod, TARGET_ATTRIBUTE):
+            setattr(mod, TARGET_ATTRIBUTE, target)
         for spec in _specs_defined_in(mod):
             registry.add(spec)
+
+
+def loaded_target(module_name: str) -> LoadTarget | None:
+    """The :class:`LoadTarget` a module was loaded with by :func:`load_targets`, if any."""
+    module = sys.modules.get(module_name)
+    target = getattr(module, TARGET_ATTRIBUTE, None)
+    return target if isinstance(target, LoadTarget) else None
 
 
 def _error_line(exc: BaseException, path: str | None) -> int | None:

@@ -15,7 +15,7 @@ from benchmig.framework._hardware import (
     hardware_matches,
     normalize_hardware,
 )
-from benchmig.framework._loader import LoadTarget, file_target
+from benchmig.framework._loader import LoadTarget, file_target, loaded_target
 from benchmig.framework._registry import BenchmarkSpec
 from benchmig.framework._settings import RunnerSettings
 
@@ -37,6 +37,9 @@ class PlannedCase:
 
 def target_for_spec(spec: BenchmarkSpec) -> LoadTarget | None:
     """Where a worker process can import the spec's module from (None: only in this process)."""
+    loaded = loaded_target(spec.module)
+    if loaded is not None:
+        return loaded
     if spec.module == "__main__" or spec.module.startswith("_benchmig_file_"):
         return file_target(Path(spec.source_file)) if spec.source_file else None
     if spec.source_file:
