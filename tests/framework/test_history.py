@@ -162,13 +162,23 @@ def test_run_to_run_noise(store: SqliteHistoryStore) -> None:
     store.record_run(_run(3, status="failed"))
     assert store.run_to_run_noise(OK_KEY) is None  # failed runs carry no median
     store.record_run(_run(4, median=4.0))
-    assert store.run_to_run_noise(OK_KEY) == pytest.approx(math.log(2))
+    sigma = 1.0 / (0.6745 * math.sqrt(2.0))
+    assert store.run_to_run_noise(OK_KEY) == pytest.approx(math.log(2) * sigma)
     store.record_run(_run(5, median=4.0))
     store.record_run(_run(6, median=4.0))
     assert store.run_to_run_noise(OK_KEY, last=3) == 0.0
-    expected = statistics.stdev(math.log(m) for m in (1, 2, 4, 4, 4))
-    assert store.run_to_run_noise(OK_KEY, last=10) == pytest.approx(expected)
+    # successive |log| differences (time order 1, 2, 4, 4, 4): log2, log2, 0, 0 -> median log2/2
+    assert store.run_to_run_noise(OK_KEY, last=10) == pytest.approx(math.log(2) / 2 * sigma)
+    assert store.run_to_run_noise(OK_KEY, last=10, exclude_run=_run(6).run_id) == pytest.approx(
+        math.log(2) * sigma
+    )
     assert store.run_to_run_noise("unknown|{}|cpu") is None
+
+
+def test_noise_is_robust_to_one_step_change() -> None:
+    before, after = [1.0, 1.01, 0.99, 1.0, 1.02], [1.5, 1.49, 1.51, 1.5]
+    noise = noise_of_medians(before + after)
+    assert noise is not None and noise < 0.03
 
 
 @given(medians=st.lists(st.floats(0.001, 1e6), min_size=3, max_size=20), scale=st.floats(0.01, 100))

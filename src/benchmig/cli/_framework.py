@@ -259,7 +259,7 @@ def compare_command(
     if history is not None:
         store = open_history_store(history)
         for result in current_run.results:
-            value = store.run_to_run_noise(result.key)
+            value = store.run_to_run_noise(result.key, exclude_run=current_run.run_id)
             if value is not None:
                 noise[result.key] = value
     comparison = compare_runs(

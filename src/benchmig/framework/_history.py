@@ -10,6 +10,7 @@ returned by :func:`open_history_store`; the runner does not change. Schema in do
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import math
@@ -114,9 +115,14 @@ class HistoryStore(Protocol):
         ...
 
     def run_to_run_noise(
-        self, key: str, metric: str = "latency_ms", last: int = 10
+        self,
+        key: str,
+        metric: str = "latency_ms",
+        last: int = 10,
+        *,
+        exclude_run: str | None = None,
     ) -> float | None:
-        """Stdev of the log medians of one case over its last ``ok`` runs (None under 3)."""
+        """Robust relative noise of one case's medians over its last ``ok`` runs (None under 3)."""
         ...
 
 
@@ -147,10 +153,21 @@ def git_commit_of(environment: Mapping[str, Any]) -> str | None:
     return None
 
 
+# For normal noise, median(|x_i - x_(i-1)|) = 0.6745 * sqrt(2) * sigma.
+_MASD_TO_SIGMA = 1.0 / (0.6745 * math.sqrt(2.0))
+
+
 def noise_of_medians(medians: Iterable[float]) -> float | None:
-    """Sample stdev of ``log(median)``: relative run-to-run noise (0.05 is about 5%)."""
+    """Relative run-to-run noise of a series of run medians, in time order (0.05 is about 5%).
+
+    A robust sigma of ``log(median)`` from the median absolute *successive* difference: a real
+    step change (a past regression) or one outlier run barely moves it, where a plain stdev
+    would count the step as noise and hide the next regression behind a wide margin.
+    """
     logs = [math.log(m) for m in medians if m > 0 and math.isfinite(m)]
-    return statistics.stdev(logs) if len(logs) >= 3 else None
+    if len(logs) < 3:
+        return None
+    return statistics.median(abs(b - a) for a, b in itertools.pairwise(logs)) * _MASD_TO_SIGMA
 
 
 def _params_json(params: Mapping[str, Any]) -> str:
@@ -299,17 +316,26 @@ class SqliteHistoryStore:
         return points
 
     def run_to_run_noise(
-        self, key: str, metric: str = "latency_ms", last: int = 10
+        self,
+        key: str,
+        metric: str = "latency_ms",
+        last: int = 10,
+        *,
+        exclude_run: str | None = None,
     ) -> float | None:
-        """Stdev of ``log(median)`` over the case's last ``last`` ok runs; None under 3 points."""
+        """:func:`noise_of_medians` over the case's last ``last`` ok runs; None under 3 points.
+
+        ``exclude_run`` leaves one run out (the run being judged must not widen its own margin).
+        """
         _check_limit("last", last)
         rows = self._query(
             "SELECT m.median FROM cases c JOIN runs r ON r.id = c.run JOIN metrics m"
             " ON m.run = c.run AND m.case_key = c.case_key AND m.metric = ?"
-            f" WHERE c.case_key = ? AND c.status = 'ok' AND m.median > 0 {_ORDER} LIMIT ?",
-            (metric, key, last),
+            " WHERE c.case_key = ? AND c.status = 'ok' AND m.median > 0 AND r.run_id != ?"
+            f" {_ORDER} LIMIT ?",
+            (metric, key, exclude_run or "", last),
         )
-        return noise_of_medians(row[0] for row in rows)
+        return noise_of_medians(reversed([row[0] for row in rows]))
 
     # -- plumbing -----------------------------------------------------------------------------
     def _query(self, sql: str, args: Sequence[Any]) -> list[Any]:

@@ -181,7 +181,11 @@ def _history_noise(request: RunRequest, run: RunResults) -> dict[str, float]:
         return {}
     try:
         store = open_history_store(request.history)
-        noise = {r.key: store.run_to_run_noise(r.key) for r in run.results if r.status == "ok"}
+        noise = {
+            r.key: store.run_to_run_noise(r.key, exclude_run=run.run_id)
+            for r in run.results
+            if r.status == "ok"
+        }
     except InputError:
         return {}
     return {k: v for k, v in noise.items() if v is not None}
