@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import multiprocessing
 import sqlite3
-import statistics
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
