@@ -337,3 +337,21 @@ def test_verdict_is_antisymmetric(
     forward, backward = only_verdict(compare_runs(a, b)), only_verdict(compare_runs(b, a))
     mirror = {"regression": "improvement", "improvement": "regression"}
     assert backward == mirror.get(forward, forward)
+
+
+def _with_probes(case: CaseResult, probe_ms: float) -> CaseResult:
+    from dataclasses import replace
+
+    return replace(case, settings={"machine_probe_ms": [probe_ms * f for f in (0.98, 1.0, 1.02)]})
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_machine_that_slowed_down_as_a_whole_is_not_a_regression(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    base = _with_probes(make_case([10.0, 10.1, 9.9], rng), probe_ms=1.0)
+    # Everything, the machine probe included, got 45% slower: a busy neighbour, not the code.
+    slow_machine = _with_probes(make_case([14.5, 14.6, 14.4], rng), probe_ms=1.45)
+    assert only_verdict(compare_runs(run(base), run(slow_machine))) == "inconclusive"
+    # The same slowdown on a steady machine is a regression.
+    steady = _with_probes(make_case([14.5, 14.6, 14.4], rng), probe_ms=1.0)
+    assert only_verdict(compare_runs(run(base), run(steady))) == "regression"

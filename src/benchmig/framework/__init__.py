@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from benchmig.framework._compare import compare_runs as compare_runs
     from benchmig.framework._hardware import HardwareInfo as HardwareInfo
     from benchmig.framework._hardware import detect_hardware as detect_hardware
+    from benchmig.framework._legacy_main import legacy_metrics as legacy_metrics
+    from benchmig.framework._legacy_main import run_legacy_main as run_legacy_main
     from benchmig.framework._results_io import load_results as load_results
     from benchmig.framework._results_io import write_results as write_results
     from benchmig.framework._runner import BenchmarkRunner as BenchmarkRunner
@@ -34,6 +36,8 @@ _LAZY = {
     "compare_runs": "benchmig.framework._compare",
     "HardwareInfo": "benchmig.framework._hardware",
     "detect_hardware": "benchmig.framework._hardware",
+    "legacy_metrics": "benchmig.framework._legacy_main",
+    "run_legacy_main": "benchmig.framework._legacy_main",
     "load_results": "benchmig.framework._results_io",
     "write_results": "benchmig.framework._results_io",
     "summarize": "benchmig.framework._stats",
@@ -52,7 +56,9 @@ __all__ = [
     "SampleStats",
     "compare_runs",
     "detect_hardware",
+    "legacy_metrics",
     "load_results",
+    "run_legacy_main",
     "summarize",
     "write_results",
 ]

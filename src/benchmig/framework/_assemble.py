@@ -76,6 +76,7 @@ def assemble_case(
         "inner_loops": [m.inner_loops for m in measurements],
         "warmup_calls": [m.warmup_calls for m in measurements],
         "items_per_call": items,
+        "machine_probe_ms": [p for m in measurements for p in m.machine_probe_ms],
         "interrupted": interrupted,
     }
     return CaseResult(

@@ -33,6 +33,7 @@ __all__ = [
     "Verdict",
     "compare_runs",
     "format_comparison_table",
+    "machine_drift",
     "metric_direction",
 ]
 
@@ -291,11 +292,28 @@ def _verdict(
 
 
 def _comparison_noise(base: CaseResult, cur: CaseResult, name: str, settings: _Settings) -> float:
-    """Relative noise of ``log(current / baseline)``: the two runs' noises in quadrature."""
+    """Relative noise of ``log(current / baseline)``: the two runs' noises in quadrature.
+
+    Plus the machine's own drift between the runs when both recorded the runner's machine probe
+    (a fixed loop timed around every case): a whole machine that got slower is noise to allow
+    for, not a regression of the benchmark.
+    """
     noise = math.hypot(_run_noise(base, name, settings), _run_noise(cur, name, settings))
+    noise = math.hypot(noise, machine_drift(base, cur))
     history = settings.history_noise.get(cur.key)
     # The history figure is per run; the difference of two such runs has sqrt(2) times its spread.
     return noise if history is None else max(noise, math.sqrt(2.0) * history)
+
+
+def machine_drift(base: CaseResult, cur: CaseResult) -> float:
+    """``|log|`` of the ratio of the machine-probe medians of two case results (0 if unknown)."""
+    probes = [
+        [float(x) for x in case.settings.get("machine_probe_ms") or () if float(x) > 0]
+        for case in (base, cur)
+    ]
+    if not probes[0] or not probes[1]:
+        return 0.0
+    return abs(math.log(float(np.median(probes[1])) / float(np.median(probes[0]))))
 
 
 def _run_noise(case: CaseResult, name: str, settings: _Settings) -> float:

@@ -43,6 +43,7 @@ class CaseMeasurement:
     extra_metrics: Mapping[str, float] = field(default_factory=dict)
     peak_rss_mb: float | None = None
     device_memory: Mapping[str, float] = field(default_factory=dict)
+    machine_probe_ms: tuple[float, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (worker -> parent message)."""
@@ -54,6 +55,7 @@ class CaseMeasurement:
             "extra_metrics": dict(self.extra_metrics),
             "peak_rss_mb": self.peak_rss_mb,
             "device_memory": dict(self.device_memory),
+            "machine_probe_ms": list(self.machine_probe_ms),
         }
 
     @classmethod
@@ -67,7 +69,28 @@ class CaseMeasurement:
             extra_metrics={k: float(v) for k, v in (data.get("extra_metrics") or {}).items()},
             peak_rss_mb=data.get("peak_rss_mb"),
             device_memory={k: float(v) for k, v in (data.get("device_memory") or {}).items()},
+            machine_probe_ms=tuple(float(x) for x in data.get("machine_probe_ms") or ()),
         )
+
+
+_PROBE_ITERATIONS = 20_000
+
+
+def machine_probe_ms(repeats: int = 5) -> float:
+    """Median time of a fixed pure-Python loop: how fast this machine runs *right now*.
+
+    Taken before and after each case, it lets a comparison see that the whole machine slowed
+    down between two runs (a busy neighbour) instead of blaming the benchmark.
+    """
+    times: list[float] = []
+    for _ in range(repeats):
+        started = time.perf_counter_ns()
+        total = 0
+        for i in range(_PROBE_ITERATIONS):
+            total += i
+        times.append((time.perf_counter_ns() - started) / 1e6)
+    times.sort()
+    return times[len(times) // 2]
 
 
 def _median_ci_halfwidth(sorted_samples: list[float]) -> float:
@@ -163,12 +186,14 @@ def measure_case(
         bench.setup()
         if on_setup_done is not None:
             on_setup_done()
+        probe_before = machine_probe_ms()
         try:
             sampler = _Sampler(bench)
             warmup_calls = _warm_up(sampler, settings)
             inner = _calibrate(sampler, settings)
             samples = _collect(sampler, inner, settings, budget or settings.max_time)
             extra = bench.process_results(sampler.last_output) or {}
+            probe_after = machine_probe_ms()
         finally:
             bench.cleanup()
     return CaseMeasurement(
@@ -179,4 +204,5 @@ def measure_case(
         extra_metrics={str(k): float(v) for k, v in extra.items() if isinstance(v, int | float)},
         peak_rss_mb=rss.peak_mb,
         device_memory=device_memory_stats(hardware),
+        machine_probe_ms=(probe_before, probe_after),
     )
