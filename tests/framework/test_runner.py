@@ -71,9 +71,14 @@ def registry(tmp_path: Path) -> BenchmarkRegistry:
     return registry
 
 
-def _run(registry: BenchmarkRegistry, names: list[str], **kwargs: object) -> BenchmarkRunner:
-    runner = BenchmarkRunner(registry, settings=FAST, **kwargs)  # type: ignore[arg-type]
-    cases = [c for n in names for c in plan_cases(registry.get(n), FAST, runner.hardware_info)]
+def _run(
+    registry: BenchmarkRegistry,
+    names: list[str],
+    settings: RunnerSettings = FAST,
+    **kwargs: object,
+) -> BenchmarkRunner:
+    runner = BenchmarkRunner(registry, settings=settings, **kwargs)  # type: ignore[arg-type]
+    cases = [c for n in names for c in plan_cases(registry.get(n), settings, runner.hardware_info)]
     runner.run_cases(cases)
     return runner
 
@@ -152,3 +157,48 @@ def test_ctrl_c_writes_what_finished(registry: BenchmarkRegistry, tmp_path: Path
     document = json.loads((out / "results.json").read_text())
     assert document["interrupted"] is True
     assert [r["status"] for r in document["results"]] == ["ok", "ok"]
+
+
+TORCH_MODULE = """
+from benchmig.framework import BenchmarkBase, BenchmarkRegistry
+
+@BenchmarkRegistry.register(name="torch_linear", category="inference",
+                            hardware=["cpu", "cuda"], params={"batch_size": [4]})
+class TorchLinear(BenchmarkBase):
+    items_per_call = "batch_size"
+
+    def setup(self):
+        import torch
+        self.model = torch.nn.Linear(64, 64).to(self.hardware).eval()
+        self.x = torch.randn(self.config["batch_size"], 64, device=self.hardware)
+
+    def execute(self):
+        import torch
+        with torch.no_grad():
+            return self.model(self.x)
+
+    def process_results(self, raw):
+        return {"output_elements": float(raw.numel())}
+"""
+
+
+def test_torch_benchmark_runs_isolated_on_cpu_and_skips_absent_cuda(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    path = tmp_path / "torch_benches.py"
+    path.write_text(textwrap.dedent(TORCH_MODULE))
+    registry = BenchmarkRegistry()
+    load_targets(resolve_target(str(path)), registry)
+    # importing torch inside setup() counts towards the case: allow for a busy machine
+    runner = _run(
+        registry,
+        ["torch_linear"],
+        settings=RunnerSettings(warmup=1, max_time=0.3, min_time=0.05, processes=1, timeout=120.0),
+    )
+    by_hw = {r.hardware: r for r in runner.results}
+    assert by_hw["cpu"].status == "ok", by_hw["cpu"].error
+    assert by_hw["cpu"].metrics["output_elements"] == 256.0
+    assert by_hw["cpu"].stats("throughput_per_s") is not None
+    from benchmig.framework._hardware import available_hardware
+
+    expected_cuda = "ok" if "cuda" in available_hardware(runner.hardware_info) else "skipped"
+    assert by_hw["cuda"].status == expected_cuda

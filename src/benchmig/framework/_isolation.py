@@ -30,6 +30,9 @@ __all__ = ["CaseOutcome", "WorkerCase", "run_in_workers"]
 logger = logging.getLogger(__name__)
 
 _LOG_TAIL_LINES = 12
+# Importing the benchmark module (torch alone takes seconds on a busy machine) is not part of a
+# case: it gets its own, longer allowance, still bounded so a module that hangs is caught.
+LOAD_TIMEOUT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -176,10 +179,21 @@ def _one_worker(
     }
     worker = _Worker(job, log)
     current: int | None = None
-    deadline = [time.monotonic() + timeout]  # loading counts towards the first case
+    deadline = [time.monotonic() + max(timeout, LOAD_TIMEOUT_S)]
     settled: set[int] = set()
+    loaded = False
     try:
         for event in worker.events(lambda: deadline[0]):
+            if event is None and not loaded:
+                limit = max(timeout, LOAD_TIMEOUT_S)
+                for case in cases:
+                    yield CaseOutcome(
+                        case.index,
+                        "timeout",
+                        error=f"importing the benchmark module took longer than {limit:g} s; "
+                        "the worker was killed",
+                    )
+                return
             if event is None:
                 index = current if current is not None else _first_unsettled(cases, settled)
                 yield CaseOutcome(
@@ -189,11 +203,14 @@ def _one_worker(
                 )
                 return
             kind = event.get("event")
-            if kind == "load_error":
+            if kind == "loaded":
+                loaded = True
+                deadline[0] = time.monotonic() + timeout
+            elif kind == "load_error":
                 for case in cases:
                     yield CaseOutcome(case.index, "failed", error=str(event["error"]))
                 return
-            if kind == "start":
+            elif kind == "start":
                 current = int(event["index"])
                 deadline[0] = time.monotonic() + timeout
             elif kind in ("result", "error"):
