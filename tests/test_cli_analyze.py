@@ -40,6 +40,8 @@ def test_analyze_writes_analysis_and_graph(tmp_path: Path) -> None:
         ("bench_a.py", "pkg/timing.py")
     }
     assert (out / "dependency-graph.graphml").exists()
+    assert "bench_a.py" in (out / "report.md").read_text()
+    assert (out / "report.html").read_text().lower().startswith("<!doctype html>")
 
 
 def test_analyze_missing_path_exits_2(tmp_path: Path) -> None:

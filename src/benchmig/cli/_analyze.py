@@ -54,6 +54,7 @@ def analyze_command(
 ) -> None:
     """Read PATHS statically (never importing or running them) and write the analysis."""
     from benchmig.analyzer import analyze_paths, write_analysis
+    from benchmig.reports import render_analysis_reports
 
     analysis = analyze_paths(
         list(paths),
@@ -64,6 +65,7 @@ def analyze_command(
         progress=_Progress(quiet),
     )
     written = write_analysis(analysis, out_dir)
+    written += render_analysis_reports(analysis, out_dir)
     summary = analysis.summary
     click.echo(
         f"{summary['files']} files: {summary['parsed']} parsed, {summary['parse_errors']} "

@@ -245,9 +245,20 @@ def hardware_command(as_json: bool) -> None:
     help="Use run-to-run noise measured in this history store.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write an HTML report (tables and charts) to this file.",
+)
 @guarded
 def compare_command(
-    baseline: Path, current: Path, threshold: float, history: Path | None, as_json: bool
+    baseline: Path,
+    current: Path,
+    threshold: float,
+    history: Path | None,
+    as_json: bool,
+    html_path: Path | None,
 ) -> None:
     """Compare two results.json files; exit 1 when a benchmark regressed."""
     from benchmig.framework._compare import compare_runs, format_comparison_table
@@ -269,5 +280,9 @@ def compare_command(
         click.echo(json.dumps(comparison.to_dict(), indent=2))
     else:
         click.echo(format_comparison_table(comparison))
+    if html_path is not None:
+        from benchmig.reports.results_html import render_comparison_html
+
+        _echo_err(f"wrote {render_comparison_html(comparison, base_run, current_run, html_path)}")
     if comparison.has_regression:
         sys.exit(EXIT_FINDING)
