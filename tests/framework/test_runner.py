@@ -202,3 +202,37 @@ def test_torch_benchmark_runs_isolated_on_cpu_and_skips_absent_cuda(tmp_path: Pa
 
     expected_cuda = "ok" if "cuda" in available_hardware(runner.hardware_info) else "skipped"
     assert by_hw["cuda"].status == expected_cuda
+
+
+def test_setup_failure_still_cleans_up_and_reports_the_setup_error(tmp_path: Path) -> None:
+    from benchmig.framework import BenchmarkBase
+
+    cleaned: list[bool] = []
+    registry = BenchmarkRegistry()
+
+    @registry.register(name="bad_setup")
+    class BadSetup(BenchmarkBase):
+        def setup(self) -> None:
+            raise OSError("no device")
+
+        def cleanup(self) -> None:
+            cleaned.append(True)
+            raise AttributeError("self.model was never built")
+
+    runner = _run(registry, ["bad_setup"], isolation=False)
+    (result,) = runner.results
+    assert result.status == "failed" and "OSError: no device" in (result.error or "")
+    assert cleaned == [True]
+
+
+def test_missing_required_package_is_a_skip_with_the_reason() -> None:
+    from benchmig.framework import BenchmarkBase
+
+    registry = BenchmarkRegistry()
+    registry.register(name="needs_pkg", requires=["no_such_package_xyz"])(
+        type("NeedsPkg", (BenchmarkBase,), {})
+    )
+    runner = _run(registry, ["needs_pkg"], isolation=False)
+    (result,) = runner.results
+    assert result.status == "skipped"
+    assert "no_such_package_xyz" in (result.error or "")

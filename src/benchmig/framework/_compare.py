@@ -56,12 +56,13 @@ Verdict = Literal[
 # Rates and scores: better when higher. A rate is "<x>_per_<time unit>" or "<size unit>_s";
 # "time_per_step_ms" is not a rate (per step, in ms), so "per_s" must end a token.
 _HIGHER = re.compile(
-    r"(^|_)(throughput|ops|[kmgtp]?flops|bandwidth|speedup|accuracy|qps|fps)(_|$)"
+    r"(^|_)(throughput|ops|[kmgtp]?flops|bandwidth|speedup|accuracy|qps|fps|saved|meets)(_|$)"
+    r"|fraction_of_peak"
     r"|(^|_)per_(s|sec|secs|second|seconds)(_|$)|(^|_)[kmgt]i?b_s(_|$)|items_per"
 )
 # Times, memory and sizes: better when lower.
 _LOWER = re.compile(
-    r"latency|time|duration|memory|elapsed|seconds|bytes"
+    r"latency|time|duration|memory|elapsed|seconds|bytes|(^|_)(lost|errors|failures)(_|$)"
     r"|(^|_)(ms|us|ns|s|sec|secs|kb|mb|gb|kib|mib|gib)(_|$)"
 )
 

@@ -166,6 +166,16 @@ def _collect(sampler: _Sampler, inner: int, settings: RunnerSettings, budget: fl
     return samples
 
 
+def _cleanup_after_failure(bench: BenchmarkBase) -> None:
+    """Run cleanup() after a failure; its own error must not hide the benchmark's."""
+    try:
+        bench.cleanup()
+    except Exception:
+        logger.warning(
+            "cleanup() of %s failed after an earlier error", type(bench).__name__, exc_info=True
+        )
+
+
 def measure_case(
     cls: type[BenchmarkBase],
     params: Mapping[str, Any],
@@ -178,24 +188,27 @@ def measure_case(
     """Run one case: setup, warm-up, calibration, sampling, process_results, cleanup.
 
     ``budget`` is this process' share of the case's time budget (seconds). Exceptions from the
-    benchmark propagate (after ``cleanup`` ran) so the caller can record the failure.
+    benchmark propagate (after ``cleanup`` ran, also when ``setup`` failed) so the caller can
+    record the failure.
     """
     bench = cls(config=params, hardware=hardware)
     reset_peak_memory(hardware)
     with PeakRssTracker() as rss:
-        bench.setup()
-        if on_setup_done is not None:
-            on_setup_done()
-        probe_before = machine_probe_ms()
-        try:
+        try:  # cleanup() runs even when setup() failed half-way (it may have started workers)
+            bench.setup()
+            if on_setup_done is not None:
+                on_setup_done()
+            probe_before = machine_probe_ms()
             sampler = _Sampler(bench)
             warmup_calls = _warm_up(sampler, settings)
             inner = _calibrate(sampler, settings)
             samples = _collect(sampler, inner, settings, budget or settings.max_time)
             extra = bench.process_results(sampler.last_output) or {}
             probe_after = machine_probe_ms()
-        finally:
-            bench.cleanup()
+        except BaseException:
+            _cleanup_after_failure(bench)
+            raise
+        bench.cleanup()
     return CaseMeasurement(
         latency_ms=tuple(samples),
         inner_loops=inner,

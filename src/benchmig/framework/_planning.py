@@ -80,6 +80,21 @@ def _unavailable_reason(info: HardwareInfo, hardware: str) -> str:
     return f"{hardware} is not available here (see `migrate hardware`)"
 
 
+def _missing_requirement(spec: BenchmarkSpec) -> str | None:
+    """Why a benchmark cannot run here: a package named in its ``requires`` metadata is absent."""
+    import importlib.util
+
+    from benchmig.framework import _torch
+
+    required = spec.metadata.get("requires") or ()
+    for name in [required] if isinstance(required, str) else required:
+        if name == "torch" and _torch.get_torch() is None:  # the one torch accessor
+            return f"needs torch: {_torch.torch_import_error()}"
+        if name != "torch" and importlib.util.find_spec(str(name)) is None:
+            return f"needs the package {name!r}, which is not installed"
+    return None
+
+
 def plan_cases(
     spec: BenchmarkSpec,
     settings: RunnerSettings,
@@ -105,9 +120,10 @@ def plan_cases(
     else:
         hardware = [h for h in requested_hardware if hardware_matches(spec.hardware, h)]
     present = available_hardware(info)
+    missing = _missing_requirement(spec)
     planned: list[PlannedCase] = []
     for hw in hardware:
-        skip = None if hw in present else _unavailable_reason(info, hw)
+        skip = missing or (None if hw in present else _unavailable_reason(info, hw))
         for params in combos:
             _check_json_params(spec, params)
             planned.append(PlannedCase(spec, params, hw, settings, skip))
