@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,16 +29,32 @@ def _env(slowdown: float) -> dict[str, str]:
 
 
 def _migrate_run(out: Path, slowdown: float) -> None:
-    cmd = [sys.executable, "-m", "benchmig.cli", "run", str(HERE / "aa_benchmarks.py"),
-           "--output-dir", str(out), "--no-history", "-q"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmig.cli",
+        "run",
+        str(HERE / "aa_benchmarks.py"),
+        "--output-dir",
+        str(out),
+        "--no-history",
+        "-q",
+    ]
     subprocess.run(cmd, check=True, env=_env(slowdown), stdout=subprocess.DEVNULL)
 
 
 def _migrate_pair(workdir: Path, slowdown: float) -> dict[str, object]:
     _migrate_run(workdir / "a", 1.0)
     _migrate_run(workdir / "b", slowdown)
-    cmd = [sys.executable, "-m", "benchmig.cli", "compare", str(workdir / "a" / "results.json"),
-           str(workdir / "b" / "results.json"), "--json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmig.cli",
+        "compare",
+        str(workdir / "a" / "results.json"),
+        str(workdir / "b" / "results.json"),
+        "--json",
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     rows = json.loads(done.stdout)["rows"]
     verdicts = {r["benchmark"]: r["verdict"] for r in rows if r["metric"] == "latency_ms"}
@@ -47,14 +64,31 @@ def _migrate_pair(workdir: Path, slowdown: float) -> dict[str, object]:
 
 def _pytest_benchmark_pair(workdir: Path, slowdown: float) -> dict[str, object]:
     storage = workdir / "pb"
-    base = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-            str(HERE / "pytest_benchmark_aa"), f"--benchmark-storage={storage}"]
-    subprocess.run([*base, "--benchmark-autosave"], env=_env(1.0), check=True,
-                   capture_output=True, cwd=workdir)
-    done = subprocess.run([*base, "--benchmark-compare", "--benchmark-compare-fail=median:5%"],
-                          env=_env(slowdown), capture_output=True, text=True, cwd=workdir)
-    failed = [line for line in done.stdout.splitlines() if "Performance has regressed" in line
-              or "median" in line and "regressed" in line.lower()]
+    base = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        str(HERE / "pytest_benchmark_aa"),
+        f"--benchmark-storage={storage}",
+    ]
+    subprocess.run(
+        [*base, "--benchmark-autosave"], env=_env(1.0), check=True, capture_output=True, cwd=workdir
+    )
+    done = subprocess.run(
+        [*base, "--benchmark-compare", "--benchmark-compare-fail=median:5%"],
+        env=_env(slowdown),
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+    )
+    failed = [
+        line
+        for line in done.stdout.splitlines()
+        if "Performance has regressed" in line or ("median" in line and "regressed" in line.lower())
+    ]
     return {"exit_code": done.returncode, "regressed_lines": failed[:4]}
 
 
@@ -70,8 +104,13 @@ def main() -> int:
     started = time.monotonic()
     for index in range(args.pairs):
         with tempfile.TemporaryDirectory(prefix="benchmig-aa-") as tmp:
-            record: dict[str, object] = {"pair": index,
-                                         "migrate": _migrate_pair(Path(tmp), args.slowdown)}
+            record: dict[str, object] = {
+                "pair": index,
+                "migrate": _migrate_pair(Path(tmp), args.slowdown),
+            }
+            if record["migrate"]["exit_code"] == 1 and args.slowdown == 1.0:  # type: ignore[index]
+                # keep the evidence of a false alarm for diagnosis
+                shutil.copytree(tmp, args.out.with_suffix(f".pair{index}"), dirs_exist_ok=True)
             if not args.skip_pytest_benchmark:
                 record["pytest_benchmark"] = _pytest_benchmark_pair(Path(tmp), args.slowdown)
         pairs.append(record)
@@ -83,7 +122,9 @@ def main() -> int:
         "seconds": round(time.monotonic() - started, 1),
         "migrate_compare_flagged_regression": flagged,
         "pytest_benchmark_failed": sum(
-            1 for p in pairs if p.get("pytest_benchmark", {}).get("exit_code", 0) != 0  # type: ignore[union-attr]
+            1
+            for p in pairs
+            if p.get("pytest_benchmark", {}).get("exit_code", 0) != 0  # type: ignore[union-attr]
         ),
         "details": pairs,
     }

@@ -355,3 +355,19 @@ def test_a_machine_that_slowed_down_as_a_whole_is_not_a_regression(seed: int) ->
     # The same slowdown on a steady machine is a regression.
     steady = _with_probes(make_case([14.5, 14.6, 14.4], rng), probe_ms=1.0)
     assert only_verdict(compare_runs(run(base), run(steady))) == "regression"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_cpu_bound_benchmark_that_lost_its_core_is_not_a_regression(seed: int) -> None:
+    from dataclasses import replace
+
+    rng = np.random.default_rng(seed)
+    base = replace(make_case([10.0, 10.1, 9.9], rng), settings={"cpu_share": [0.99, 0.98, 0.99]})
+    shared = replace(make_case([16.0, 16.2, 15.9], rng), settings={"cpu_share": [0.6, 0.62, 0.61]})
+    assert only_verdict(compare_runs(run(base), run(shared))) == "inconclusive"
+    full_core = replace(shared, settings={"cpu_share": [0.99, 0.99, 0.98]})
+    assert only_verdict(compare_runs(run(base), run(full_core))) == "regression"
+    # a sleeping benchmark's CPU share says nothing about the machine
+    idle = replace(base, settings={"cpu_share": [0.01, 0.01, 0.01]})
+    idle_slow = replace(shared, settings={"cpu_share": [0.02, 0.02, 0.02]})
+    assert only_verdict(compare_runs(run(idle), run(idle_slow))) == "regression"

@@ -77,6 +77,7 @@ def assemble_case(
         "warmup_calls": [m.warmup_calls for m in measurements],
         "items_per_call": items,
         "machine_probe_ms": [p for m in measurements for p in m.machine_probe_ms],
+        "cpu_share": [m.cpu_share for m in measurements if m.cpu_share is not None],
         "interrupted": interrupted,
     }
     return CaseResult(

@@ -306,15 +306,35 @@ def _comparison_noise(base: CaseResult, cur: CaseResult, name: str, settings: _S
     return noise if history is None else max(noise, math.sqrt(2.0) * history)
 
 
-def machine_drift(base: CaseResult, cur: CaseResult) -> float:
-    """``|log|`` of the ratio of the machine-probe medians of two case results (0 if unknown)."""
-    probes = [
-        [float(x) for x in case.settings.get("machine_probe_ms") or () if float(x) > 0]
-        for case in (base, cur)
-    ]
-    if not probes[0] or not probes[1]:
+# Below this share of a core while sampling, a benchmark is mostly waiting (sleep, I/O, a GPU),
+# and its CPU share says nothing about neighbours taking the core.
+_CPU_BOUND_SHARE = 0.5
+
+
+def _settings_ratio(base: CaseResult, cur: CaseResult, key: str, relevant_from: float) -> float:
+    """``|log(median_cur / median_base)|`` of a per-round setting; 0 when unknown or irrelevant
+    (neither side's median reaches ``relevant_from``)."""
+    medians = []
+    for case in (base, cur):
+        values = [float(x) for x in case.settings.get(key) or () if float(x) > 0]
+        if not values:
+            return 0.0
+        medians.append(float(np.median(values)))
+    if max(medians) < relevant_from:
         return 0.0
-    return abs(math.log(float(np.median(probes[1])) / float(np.median(probes[0]))))
+    return abs(math.log(medians[1] / medians[0]))
+
+
+def machine_drift(base: CaseResult, cur: CaseResult) -> float:
+    """How much the machine itself changed between two runs of a case, as ``|log|`` of a ratio.
+
+    Two signals the runner records around every case: the machine probe (a fixed loop: the
+    speed of the core) and the CPU share a CPU-bound benchmark got while sampling (neighbours
+    taking the core). 0 when neither is known.
+    """
+    probe = _settings_ratio(base, cur, "machine_probe_ms", 0.0)
+    share = _settings_ratio(base, cur, "cpu_share", _CPU_BOUND_SHARE)
+    return max(probe, share)
 
 
 def _run_noise(case: CaseResult, name: str, settings: _Settings) -> float:

@@ -44,6 +44,7 @@ class CaseMeasurement:
     peak_rss_mb: float | None = None
     device_memory: Mapping[str, float] = field(default_factory=dict)
     machine_probe_ms: tuple[float, ...] = ()
+    cpu_share: float | None = None  # process CPU time / wall time while sampling
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (worker -> parent message)."""
@@ -56,6 +57,7 @@ class CaseMeasurement:
             "peak_rss_mb": self.peak_rss_mb,
             "device_memory": dict(self.device_memory),
             "machine_probe_ms": list(self.machine_probe_ms),
+            "cpu_share": self.cpu_share,
         }
 
     @classmethod
@@ -70,6 +72,7 @@ class CaseMeasurement:
             peak_rss_mb=data.get("peak_rss_mb"),
             device_memory={k: float(v) for k, v in (data.get("device_memory") or {}).items()},
             machine_probe_ms=tuple(float(x) for x in data.get("machine_probe_ms") or ()),
+            cpu_share=data.get("cpu_share"),
         )
 
 
@@ -202,7 +205,13 @@ def measure_case(
             sampler = _Sampler(bench)
             warmup_calls = _warm_up(sampler, settings)
             inner = _calibrate(sampler, settings)
+            cpu_started, wall_started = time.process_time(), time.perf_counter()
             samples = _collect(sampler, inner, settings, budget or settings.max_time)
+            # A CPU-bound benchmark that got less than the whole core was sharing it: the wall
+            # time it reports is inflated by the neighbours, which the comparison must know.
+            cpu_share = (time.process_time() - cpu_started) / max(
+                time.perf_counter() - wall_started, 1e-9
+            )
             extra = bench.process_results(sampler.last_output) or {}
             probe_after = machine_probe_ms()
         except BaseException:
@@ -218,4 +227,5 @@ def measure_case(
         peak_rss_mb=rss.peak_mb,
         device_memory=device_memory_stats(hardware),
         machine_probe_ms=(probe_before, probe_after),
+        cpu_share=cpu_share,
     )
