@@ -1,0 +1,120 @@
+"""What one call means: the idiom rules of :mod:`._idioms` by qualified name, then the calls
+that need their arguments read (:mod:`._arguments`) and the per-kind attributes (:mod:`._refine`).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from typing import Any
+
+from benchmig.analyzer._arguments import METHOD_HANDLERS, absl
+from benchmig.analyzer._idioms import RULE_ROOTS, SLEEP_CALLS, classify_call, open_result_format
+from benchmig.analyzer._refine import REFINERS
+from benchmig.analyzer._signals import emit_simulation
+from benchmig.analyzer._state import FileState
+
+__all__ = ["handle_call"]
+
+_BENCH_LIKE_RE = re.compile(r"bench|measure|profil|latenc|throughput|infer|timing|timeit", re.I)
+_BUILTINS = frozenset(dir(builtins))
+_OPEN_CALLS = frozenset({"open", "io.open", "builtins.open", "codecs.open"})
+_TIMING_KINDS = frozenset({"timeit", "torch_benchmark"})
+
+
+def handle_call(state: FileState, node: ast.Call) -> None:
+    """Record the idioms one call expresses."""
+    func = node.func
+    qualified = state.names.qualify(func, RULE_ROOTS)
+    name = qualified[0] if qualified is not None else None
+    method = func.attr if func.__class__ is ast.Attribute else None
+    _note_local_call(state, func, method)
+    if _special_call(state, node, name, method):
+        return
+    rule = classify_call(name, method)
+    if rule is None:
+        if state.may_pool:
+            _executor_use(state, node, name)
+        return
+    kind, base = rule
+    attrs: dict[str, Any] | None = dict(base)
+    refine = REFINERS.get(kind)
+    if refine is not None:
+        attrs = refine(state, node, attrs or {})
+        if attrs is None:
+            return
+    state.emit(kind, node, f"{name}()" if name is not None else f".{method}()", attrs)
+    if kind in _TIMING_KINDS:
+        state.note_timing(timer=False)
+        state.note_timed_scope()
+
+
+def _special_call(state: FileState, node: ast.Call, name: str | None, method: str | None) -> bool:
+    """Calls whose meaning depends on their arguments; True when fully handled."""
+    if method is not None:
+        special = METHOD_HANDLERS.get(method)
+        if special is not None and special(state, node):
+            return True
+        if method.startswith("DEFINE_") and name is not None:
+            absl(state, node, name)
+            return True
+    if name is None:
+        return False
+    if name in SLEEP_CALLS:
+        if state.switches and state.simulation_switch() is not None:
+            emit_simulation(state, node, f"{name}() in a simulation branch", None)
+        return True
+    if name in _OPEN_CALLS:
+        fmt = open_result_format(node, state.scope.qualname.rsplit(".", 1)[-1])
+        if fmt is not None:
+            state.emit(
+                "result_writer",
+                node,
+                f"open(..., 'w') of a {fmt} file",
+                {"format": fmt, "api": "open"},
+            )
+        return True
+    return False
+
+
+def _executor_use(state: FileState, node: ast.Call, name: str | None) -> None:
+    """A pool built from a variable (``executor_cls(max_workers=n)``), or a pool class passed
+    to a helper (``run_pool(ThreadPoolExecutor, ...)``)."""
+    for argument in (*node.args, *(k.value for k in node.keywords)):
+        if isinstance(argument, ast.Name | ast.Attribute):
+            qualified = state.names.qualify(argument)
+            rule = classify_call(qualified[0], None) if qualified is not None else None
+            if rule is not None and rule[0] == "concurrency":
+                executor = qualified[0].rsplit(".", 1)[-1] if qualified else ""
+                state.emit(
+                    "concurrency",
+                    node,
+                    f"{executor} passed to {name}()",
+                    {"api": rule[1].get("api"), "executor": executor},
+                )
+                return
+    last = (name or "").rsplit(".", 1)[-1].lower()
+    if "executor" in last or any(k.arg == "max_workers" for k in node.keywords):
+        state.emit(
+            "concurrency",
+            node,
+            f"{name}(...) builds a worker pool",
+            {"api": name, "executor": None},
+        )
+
+
+def _note_local_call(state: FileState, func: ast.expr, method: str | None) -> None:
+    in_loop = bool(state.scope.loops)  # benchmark-like names matter only for loop bodies
+    if func.__class__ is ast.Name:
+        name: str = func.id
+        if name not in _BUILTINS:
+            state.note_call(name, in_loop and _BENCH_LIKE_RE.search(name) is not None)
+    elif method is not None:
+        bench_like = in_loop and _BENCH_LIKE_RE.search(method) is not None
+        receiver = func.value  # type: ignore[attr-defined]
+        class_name = state.scope.class_name
+        if class_name and receiver.__class__ is ast.Name and receiver.id in ("self", "cls"):
+            state.note_call(f"{class_name}.{method}", bench_like)
+        elif bench_like:
+            state.note_call(None, True)

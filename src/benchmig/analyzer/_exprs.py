@@ -1,0 +1,279 @@
+"""The expression half of the walk: an explicit-stack traversal with handlers for the few node
+types that carry facts (calls, subtractions, comparisons, subscripts, dict displays).
+
+Expressions can nest far deeper than statements (generated code, long ``a + b + ...`` chains),
+so they are walked without recursion. Handlers run before a node's children are visited.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+from benchmig.analyzer._calls import handle_call
+from benchmig.analyzer._complexity import expression_decisions
+from benchmig.analyzer._idioms import hardware_strings
+from benchmig.analyzer._literals import source
+from benchmig.analyzer._loops import timed_around
+from benchmig.analyzer._signals import (
+    contains_random,
+    emit_simulation,
+    is_metric_name,
+    timer_operand,
+)
+from benchmig.analyzer._state import FileState
+
+__all__ = ["ExpressionWalker"]
+
+_SKIP_FIELDS = frozenset(
+    {
+        "ctx",
+        "op",
+        "ops",
+        "id",
+        "attr",
+        "arg",
+        "kind",
+        "conversion",
+        "type_comment",
+        "is_async",
+        "names",
+        "name",
+        "module",
+        "level",
+        "asname",
+        "kwd_attrs",
+        "rest",
+        "lineno",
+    }
+)
+# Per node class: (fields holding one node, fields holding a list). Fields of a class always
+# hold the same shape, so the first node seen of a class fixes its layout. Lists may hold None
+# (``{**d}`` keys); popping a None or a str costs one lookup and visits nothing.
+_LAYOUTS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    ast.Constant: ((), ()),
+    ast.Name: ((), ()),
+    type(None): ((), ()),
+    str: ((), ()),
+}
+_LEAVES = frozenset({ast.Name, ast.Constant, type(None), str})
+_INDEX_WRAPPERS = frozenset({"int", "round", "math.floor", "math.ceil"})
+
+
+def _layout_of(node: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    singles: list[str] = []
+    lists: list[str] = []
+    for name in getattr(node, "_fields", ()):
+        if name in _SKIP_FIELDS:
+            continue
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            lists.append(name)
+        elif value is None or isinstance(value, ast.AST):
+            singles.append(name)
+    layout = (tuple(singles), tuple(lists))
+    if isinstance(node, ast.AST):
+        _LAYOUTS[node.__class__] = layout
+    return layout
+
+
+class ExpressionWalker:
+    """Walks one expression tree iteratively, dispatching to fact handlers."""
+
+    def __init__(self, state: FileState) -> None:
+        self.state = state
+        self.regions = 0  # timed regions found so far (the walker reads it around assignments)
+        self._handlers: dict[type, Callable[[Any], None]] = {
+            ast.Call: self._call,
+            ast.BinOp: self._binop,
+            ast.Compare: self._compare,
+            ast.BoolOp: self._decision,
+            ast.IfExp: self._decision,
+            ast.comprehension: self._decision,
+            ast.Subscript: self._subscript,
+            ast.Attribute: self._attribute,
+            ast.Dict: self._dict,
+            ast.Yield: self._yield,
+            ast.YieldFrom: self._yield,
+        }
+
+    def walk(self, root: ast.AST) -> None:
+        """Visit ``root`` and everything below it."""
+        handlers = self._handlers
+        layouts = _LAYOUTS
+        leaves = _LEAVES
+        stack: list[Any] = [root]
+        pop = stack.pop
+        push = stack.append
+        while stack:
+            node = pop()
+            cls = node.__class__
+            handler = handlers.get(cls)
+            if handler is not None:
+                handler(node)
+            layout = layouts.get(cls)
+            if layout is None:
+                layout = _layout_of(node)
+            singles, lists = layout
+            # Names and constants (a third of all nodes) carry nothing: never stack them.
+            for name in singles:
+                value = getattr(node, name, None)
+                if value.__class__ not in leaves:
+                    push(value)
+            for name in lists:
+                for value in getattr(node, name, ()):
+                    if value.__class__ not in leaves:
+                        push(value)
+
+    # -- handlers ---------------------------------------------------------------------------
+    def _call(self, node: ast.Call) -> None:
+        handle_call(self.state, node)
+        if self.state.may_randomise and node.keywords:
+            for keyword in node.keywords:
+                if keyword.arg and is_metric_name(keyword.arg):
+                    self._check_random(keyword.value, keyword.arg, node)
+
+    def _decision(self, node: ast.AST) -> None:
+        self.state.complexity.add(expression_decisions(node))
+
+    def _yield(self, node: ast.AST) -> None:
+        self.state.scope.yields = True
+
+    def _binop(self, node: ast.BinOp) -> None:
+        if node.op.__class__ is not ast.Sub:
+            return
+        state = self.state
+        end = timer_operand(state, node.left)
+        if end is None:
+            return
+        start = timer_operand(state, node.right)
+        if start is None:
+            return
+        self.regions += 1
+        for read in (start, end):
+            if read.weak and (read.line, read.col) not in state.emitted_weak:
+                state.emitted_weak.add((read.line, read.col))
+                state.emit(
+                    "timer",
+                    node,
+                    f"{read.clock}()",
+                    {"clock": read.clock},
+                    line=read.line,
+                    col=read.col,
+                )
+        in_loop = bool(state.scope.loops)
+        loops_inside = timed_around(state, start.line, max(end.line, node.lineno))
+        state.emit(
+            "timed_region",
+            node,
+            f"{end.clock}() - {start.clock}()" if end.clock != start.clock else start.clock,
+            {
+                "clock": start.clock,
+                "start_line": start.line,
+                "end_line": end.line,
+                "in_loop": in_loop,
+                # One measured run, no repetition: what a migration must turn into a loop.
+                "single_shot": not in_loop and loops_inside == 0,
+            },
+        )
+        state.note_timing(timer=False)
+        state.note_timed_scope()
+
+    def _compare(self, node: ast.Compare) -> None:
+        state = self.state
+        operands = [node.left, *node.comparators]
+        backends = hardware_strings(operands)
+        if backends:
+            state.emit(
+                "hardware_check",
+                node,
+                f"compares with {', '.join(backends)}",
+                {"backends": backends},
+            )
+        left = node.left
+        if isinstance(left, ast.Constant) and isinstance(left.value, str):
+            for comparator in node.comparators:
+                if self._is_environ(comparator):
+                    state.emit(
+                        "env_switch",
+                        node,
+                        f"{left.value!r} in os.environ",
+                        {"variable": left.value, "api": "in os.environ"},
+                    )
+
+    def _is_environ(self, node: ast.expr) -> bool:
+        if not (isinstance(node, ast.Attribute) and node.attr == "environ"):
+            return False
+        qualified = self.state.names.qualify(node)
+        return qualified is not None and qualified[0] == "os.environ"
+
+    def _subscript(self, node: ast.Subscript) -> None:
+        state = self.state
+        if node.ctx.__class__ is ast.Load and self._is_environ(node.value):
+            key = node.slice
+            variable = key.value if isinstance(key, ast.Constant) else source(key)
+            state.emit(
+                "env_switch",
+                node,
+                f"os.environ[{variable!r}]",
+                {"variable": variable, "api": "os.environ[]"},
+            )
+            return
+        if self._is_percentile_index(node.slice):
+            state.emit(
+                "statistics",
+                node,
+                "percentile by sorted index",
+                {"api": "sorted-index percentile", "function": "percentile"},
+            )
+
+    def _is_percentile_index(self, index: ast.expr) -> bool:
+        """``xs[int(len(xs) * 0.9)]``: a percentile picked by index from sorted samples."""
+        if not (isinstance(index, ast.Call) and len(index.args) == 1):
+            return False
+        qualified = self.state.names.qualify(index.func)
+        if qualified is None or qualified[0] not in _INDEX_WRAPPERS:
+            return False
+        product = index.args[0]
+        if not (isinstance(product, ast.BinOp) and isinstance(product.op, ast.Mult)):
+            return False
+        sides = (product.left, product.right)
+        has_fraction = any(
+            isinstance(s, ast.Constant) and isinstance(s.value, float) and 0 < s.value < 1
+            for s in sides
+        )
+        has_len = any(
+            isinstance(s, ast.Call) and isinstance(s.func, ast.Name) and s.func.id == "len"
+            for s in sides
+        )
+        return has_fraction and has_len
+
+    def _attribute(self, node: ast.Attribute) -> None:
+        attr = node.attr
+        if attr != "hip" and attr != "cuda":
+            return
+        value = node.value
+        if not (value.__class__ is ast.Attribute and value.attr == "version"):
+            return
+        qualified = self.state.names.qualify(node)
+        if qualified is not None and qualified[0] in ("torch.version.hip", "torch.version.cuda"):
+            backend = "rocm" if attr == "hip" else "cuda"
+            self.state.emit(
+                "hardware_check", node, qualified[0], {"backends": [backend], "api": qualified[0]}
+            )
+
+    def _dict(self, node: ast.Dict) -> None:
+        if not self.state.may_randomise:
+            return
+        for key, value in zip(node.keys, node.values, strict=False):
+            if (
+                isinstance(key, ast.Constant)
+                and isinstance(key.value, str)
+                and is_metric_name(key.value)
+            ):
+                self._check_random(value, key.value, value)
+
+    def _check_random(self, value: ast.expr, target: str, where: ast.AST) -> None:
+        if contains_random(self.state, value):
+            emit_simulation(self.state, where, f"random value for {target!r}", target)

@@ -1,0 +1,238 @@
+"""What a loop is for: warming up, repeating a timed operation, or sweeping parameter values.
+
+A loop is classified when the walk leaves it, from what its header names and what its body did
+(see :class:`._state.LoopFrame`). Parameter sweeps may time through local helper functions
+(``for bs in batch_sizes: results.append(run_one(bs))``), so they are settled at the end of the
+file, when every function's timing and the argparse defaults are known.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from benchmig.analyzer._literals import literal, source, words
+from benchmig.analyzer._state import FileState, LoopFrame, PendingSweep
+from benchmig.analyzer._values import argparse_values, as_list, parameter_name, resolve_values
+
+__all__ = ["finish_loop", "settle_sweeps", "timed_around"]
+
+_PARAM_TOKENS = words(
+    "batch batches bs seq seqs sequence sequences seqlen seqlens len length lengths size "
+    "sizes model models hardware hw device devices dim dims resolution resolutions shape "
+    "shapes precision precisions dtype dtypes backend backends platform platforms thread "
+    "threads worker workers config configs param params scenario scenarios concurrency "
+    "tokens framework frameworks kernel kernels mode modes variant variants image images"
+)
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _tokens(identifier: str) -> set[str]:
+    return {t for t in _CAMEL_RE.sub("_", identifier).lower().split("_") if t}
+
+
+def _identifiers(node: ast.AST) -> list[str]:
+    """Names, attributes and string keys an expression mentions (not names it calls)."""
+    found: list[str] = []
+    stack: list[ast.AST] = [node]
+    while stack:
+        child = stack.pop()
+        if isinstance(child, ast.Name):
+            found.append(child.id)
+        elif isinstance(child, ast.Attribute):
+            found.append(child.attr)
+            stack.append(child.value)
+        elif isinstance(child, ast.Constant):
+            if isinstance(child.value, str):
+                found.append(child.value)
+        elif isinstance(child, ast.Call):
+            if not isinstance(child.func, ast.Name):  # range(...), len(...): not parameters
+                stack.append(child.func)
+            stack.extend(child.args)
+            stack.extend(k.value for k in child.keywords)
+        else:
+            stack.extend(ast.iter_child_nodes(child))
+    return found
+
+
+def _header(node: ast.For | ast.AsyncFor | ast.While) -> list[ast.expr]:
+    return [node.test] if isinstance(node, ast.While) else [node.target, node.iter]
+
+
+def _count(node: ast.For | ast.AsyncFor | ast.While) -> tuple[str, int | None]:
+    """The repetition count as written, and its value when it is a literal ``range``."""
+    if isinstance(node, ast.While):
+        return source(node.test), None
+    iterator = node.iter
+    if (
+        isinstance(iterator, ast.Call)
+        and isinstance(iterator.func, ast.Name)
+        and iterator.func.id == "range"
+        and 1 <= len(iterator.args) <= 3
+    ):
+        values = [literal(a) for a in iterator.args]
+        number: int | None = None
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            try:
+                number = len(range(*values))
+            except (ValueError, OverflowError):  # range(0, 9, 0), range(10**30)
+                number = None
+        text = source(iterator.args[0]) if len(iterator.args) == 1 else source(iterator)
+        return text, number
+    return source(iterator), None
+
+
+def _is_warmup(state: FileState, node: ast.For | ast.AsyncFor | ast.While) -> bool:
+    if not state.may_warm:
+        return False
+    for part in _header(node):
+        if any("warm" in text.lower() for text in _identifiers(part)):
+            return True
+    # A loop under a "# warm-up" comment (or with one on its own line).
+    own = state.line_text(node.lineno)
+    if "#" in own and "warm" in own.split("#", 1)[1].lower():
+        return True
+    previous = node.lineno - 1
+    while previous > 0 and not state.line_text(previous).strip():
+        previous -= 1
+    above = state.line_text(previous).strip() if previous > 0 else ""
+    return above.startswith("#") and "warm" in above.lower()
+
+
+def finish_loop(state: FileState, frame: LoopFrame) -> None:
+    """Classify a loop the walk has just left, and pass what it did to the enclosing loop."""
+    node = frame.node
+    loops = state.scope.loops
+    if loops:
+        parent = loops[-1]
+        parent.nested_timing = parent.nested_timing or frame.timers > 0 or frame.nested_timing
+        parent.called |= frame.called
+        parent.bench_calls = parent.bench_calls or frame.bench_calls
+    if _is_warmup(state, node):
+        count, number = _count(node)
+        state.emit(
+            "warmup_loop", node, f"warm-up x {count}", {"count": count, "literal_count": number}
+        )
+        return
+    if not isinstance(node, ast.While):
+        sweep = _sweep(state, node)
+        if sweep is not None:
+            attrs, dest = sweep
+            state.pending_sweeps.append(PendingSweep(frame, attrs, dest))
+            return
+    if frame.timers or frame.samples:
+        _emit_repeat(state, frame, timed_around=False)
+    else:
+        state.scope.untimed_loops.append(frame)
+
+
+def _emit_repeat(state: FileState, frame: LoopFrame, *, timed_around: bool) -> None:
+    count, number = _count(frame.node)
+    state.emit(
+        "repeat_loop",
+        frame.node,
+        f"timed loop x {count}",
+        {
+            "count": count,
+            "literal_count": number,
+            "samples": frame.samples[0] if frame.samples else None,
+            "all_samples": list(frame.samples),
+            "timed_around": timed_around,
+        },
+        scope=frame.scope,
+    )
+
+
+def timed_around(state: FileState, start_line: int, end_line: int) -> int:
+    """A timed region from ``start_line`` to ``end_line``: loops wholly inside it, at the same
+    loop depth, are the timed repetitions (``start = clock(); for _ in range(n): f(); ...``).
+    Returns how many loops it found."""
+    scope = state.scope
+    if not scope.untimed_loops:
+        return 0
+    depth = len(scope.loops)
+    keep: list[LoopFrame] = []
+    found = 0
+    for frame in scope.untimed_loops:
+        node = frame.node
+        last = node.end_lineno or node.lineno
+        if start_line <= node.lineno and last <= end_line and frame.depth == depth:
+            _emit_repeat(state, frame, timed_around=True)
+            found += 1
+        elif last >= start_line:
+            keep.append(frame)  # may still sit inside a later, larger region
+    scope.untimed_loops = keep
+    return found
+
+
+def _sweep(
+    state: FileState, node: ast.For | ast.AsyncFor
+) -> tuple[dict[str, Any], str | None] | None:
+    """Attributes of a loop over parameter values, or None if it iterates something else."""
+    iterator = node.iter
+    is_range = (
+        isinstance(iterator, ast.Call)
+        and isinstance(iterator.func, ast.Name)
+        and iterator.func.id == "range"
+    )
+    names = {t for text in _identifiers(node.target) for t in _tokens(text)}
+    param_like = bool(_PARAM_TOKENS.intersection(names))
+    if not param_like and not is_range:
+        mentions = {t for text in _identifiers(iterator) for t in _tokens(text)}
+        param_like = bool(_PARAM_TOKENS.intersection(mentions))
+    if not param_like and not isinstance(
+        iterator, ast.Name | ast.List | ast.Tuple | ast.Set | ast.Dict | ast.Call
+    ):
+        return None
+    resolved = resolve_values(state, iterator)
+    if not param_like and resolved.origin not in ("literal", "module_constant", "argparse"):
+        return None
+    attrs: dict[str, Any] = {
+        "param_like": param_like,
+        "variable": source(node.target),
+        "parameter": parameter_name(node.target, iterator),
+        "iterable": source(iterator),
+        "values": as_list(resolved.values),
+        "values_source": resolved.origin,
+        "constant": resolved.constant,
+        "constructor_default": resolved.constructor_default,
+    }
+    return attrs, resolved.dest
+
+
+def settle_sweeps(state: FileState) -> None:
+    """Emit the parameter sweeps whose bodies time something, directly or through local calls."""
+    timed = _timed_closure(state)
+    for pending in state.pending_sweeps:
+        frame = pending.frame
+        times_locally = frame.timers > 0 or frame.nested_timing
+        delegates = frame.user_calls and pending.attrs["param_like"]
+        if not (times_locally or frame.bench_calls or frame.called & timed or delegates):
+            continue
+        attrs = dict(pending.attrs)
+        if pending.args_dest is not None and pending.args_dest in state.argparse_defaults:
+            resolved = argparse_values(state, pending.args_dest)
+            attrs["values"] = as_list(resolved.values)
+            attrs["constant"] = resolved.constant
+        node = frame.node
+        state.emit(
+            "param_sweep",
+            node,
+            f"for {attrs['variable']} in {attrs['iterable']}",
+            attrs,
+            scope=frame.scope,
+        )
+
+
+def _timed_closure(state: FileState) -> set[str]:
+    """Functions that time something, or call (transitively) a local function that does."""
+    timed = set(state.timed_scopes)
+    changed = True
+    while changed:
+        changed = False
+        for caller, callees in state.call_graph.items():
+            if caller not in timed and callees & timed:
+                timed.add(caller)
+                changed = True
+    return timed
