@@ -12,6 +12,7 @@ import click
 
 from benchmig.cli import guarded, main
 from benchmig.errors import EXIT_FINDING, EXIT_PARTIAL
+from benchmig.framework import BenchmarkSpec
 
 
 def _echo_err(message: str) -> None:
@@ -176,6 +177,11 @@ def run_command(
 @click.option("--filter", "pattern", help="Only benchmarks whose name matches this glob.")
 @click.option("--category", help="Only benchmarks of this category.")
 @click.option("--hardware", help="Only benchmarks supporting this hardware.")
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="List what loads even when some files fail to import (their errors on stderr, exit 3).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @guarded
 def list_command(
@@ -183,6 +189,7 @@ def list_command(
     pattern: str | None,
     category: str | None,
     hardware: str | None,
+    keep_going: bool,
     as_json: bool,
 ) -> None:
     """List the benchmarks TARGETS register, with their metadata."""
@@ -191,7 +198,7 @@ def list_command(
 
     if not targets:
         raise click.UsageError("give at least one TARGET (a .py file, a folder or a module)")
-    registry, _ = load_registry(targets)
+    registry, errors = load_registry(targets, keep_going=keep_going)
     wanted_hw = normalize_hardware(hardware) if hardware else None
     specs = registry.filter(pattern, category, wanted_hw)
     if as_json:
@@ -201,7 +208,15 @@ def list_command(
             "benchmarks": [s.describe() for s in specs],
         }
         click.echo(json.dumps(document, indent=2, default=str))
-        return
+    else:
+        _print_specs(specs)
+    for error in errors:
+        _echo_err(f"error: {error}")
+    if errors:
+        sys.exit(EXIT_PARTIAL)
+
+
+def _print_specs(specs: list[BenchmarkSpec]) -> None:
     for spec in specs:
         params = ", ".join(f"{k}={list(v)}" for k, v in spec.params.items()) or "-"
         click.echo(
