@@ -75,6 +75,19 @@ def test_worker_processes_load_folder_files_with_the_same_roots(tmp_path: Path) 
     assert result.status == "ok", result.error
 
 
+def test_same_file_name_in_two_folders_loads_both(tmp_path: Path) -> None:
+    from benchmig.framework import BenchmarkRunner, RunnerSettings
+
+    root = tmp_path / "tree_copies"
+    _write(root / "a" / "twin_bench.py", BENCH.format(imports="", name="twin_a", body="1"))
+    _write(root / "b" / "twin_bench.py", BENCH.format(imports="", name="twin_b", body="2"))
+    registry = _load(str(root))
+    assert registry.list_benchmarks() == ["twin_a", "twin_b"]
+    settings = RunnerSettings(warmup=1, max_time=0.1, min_time=0.01, processes=1)
+    result = BenchmarkRunner(registry, settings=settings).execute("twin_b")
+    assert result.status == "ok", result.error
+
+
 def test_loading_twice_into_fresh_registries_finds_the_benchmarks_again(tmp_path: Path) -> None:
     path = _write(tmp_path / "again_bench.py", BENCH.format(imports="", name="again", body="1"))
     assert _load(str(path)).list_benchmarks() == ["again"]

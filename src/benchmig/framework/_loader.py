@@ -150,12 +150,26 @@ def _looks_like_module(target: str) -> bool:
     return all(_IDENTIFIER.match(part) for part in target.split("."))
 
 
-def _import(target: LoadTarget) -> ModuleType:
+def _same_file(module: ModuleType, path: str) -> bool:
+    location = getattr(module, "__file__", None)
+    return location is not None and Path(location).resolve() == Path(path).resolve()
+
+
+def _import(target: LoadTarget) -> tuple[ModuleType, LoadTarget]:
+    """Import ``target``; returns the module and the target it was really loaded as."""
     for root in reversed(target.sys_path):
         if root not in sys.path:
             sys.path.insert(0, root)
-    if target.module in sys.modules:
-        return sys.modules[target.module]
+    existing = sys.modules.get(target.module)
+    if existing is not None:
+        if target.path is None or _same_file(existing, target.path):
+            return existing, target
+        # Another file already holds this module name (two folders each with a
+        # `cnn_benchmark.py`, as copied trees have): load this one from its path.
+        unique = "_benchmig_file_" + re.sub(r"\W", "_", str(Path(target.path).with_suffix("")))
+        target = LoadTarget(module=unique, sys_path=target.sys_path, path=target.path)
+        if unique in sys.modules:
+            return sys.modules[unique], target
     if target.path is not None and target.module.startswith("_benchmig_file_"):
         spec = importlib.util.spec_from_file_location(target.module, target.path)
         if spec is None or spec.loader is None:
@@ -167,8 +181,8 @@ def _import(target: LoadTarget) -> ModuleType:
         except BaseException:
             sys.modules.pop(target.module, None)
             raise
-        return module
-    return importlib.import_module(target.module)
+        return module, target
+    return importlib.import_module(target.module), target
 
 
 def _submodules(module: ModuleType) -> Iterable[str]:
@@ -196,7 +210,7 @@ def _load_one(target: LoadTarget, registry: BenchmarkRegistry) -> None:
     where = target.path or target.module
     try:
         with registry.collecting():
-            module = _import(target)
+            module, target = _import(target)
             names = _submodules(module) if target.path is None else []
             modules = [module] + [importlib.import_module(name) for name in names]
     except BenchmigError:
