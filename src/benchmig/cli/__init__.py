@@ -51,6 +51,7 @@ def run_main() -> None:
 
 # Each module adds its commands to `main`; imported last because they import `main` from here.
 from benchmig.cli import _analyze as _analyze  # noqa: E402
+from benchmig.cli import _apply as _apply  # noqa: E402
 from benchmig.cli import _framework as _framework  # noqa: E402
 from benchmig.cli import _history as _history  # noqa: E402
 from benchmig.cli import _report as _report  # noqa: E402

@@ -107,17 +107,20 @@ def _settings(given: Mapping[str, str]) -> dict[str, Any]:
 def _run_one(
     runner: Any, spec: BenchmarkSpec, given: Mapping[str, str], explicit: Mapping[str, Any]
 ) -> list[CaseResult]:
-    from benchmig.framework._planning import plan_cases, settings_for
+    from benchmig.framework._hardware import hardware_matches
+    from benchmig.framework._planning import PlannedCase, plan_cases, settings_for
 
     hardware = _split(given["hardware"], ["cpu"]) if "hardware" in given else None
     settings = settings_for(spec, runner.settings, explicit)
+    grid = _grid(spec, given)
     planned = plan_cases(
-        spec,
-        settings,
-        runner.hardware_info,
-        requested_hardware=hardware,
-        params_grid=_grid(spec, given),
+        spec, settings, runner.hardware_info, requested_hardware=hardware, params_grid=grid
     )
+    for name in hardware or []:
+        if not hardware_matches(spec.hardware, name):
+            reason = f"{spec.name} does not support {name} (it declares {', '.join(spec.hardware)})"
+            params = {key: values[0] for key, values in grid.items() if values}
+            planned.append(PlannedCase(spec, params, name, settings, reason))
     results: list[CaseResult] = runner.run_cases(planned)
     return results
 

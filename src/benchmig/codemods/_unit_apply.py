@@ -1,0 +1,122 @@
+"""Put the planned benchmarks into the module and point its entry point at them.
+
+Classes go just before the ``if __name__ == "__main__":`` block (or at the end); the block's body
+becomes a ``run_legacy_main([...])`` call. A script without a guard that ends in a bare ``main()``
+call gets a guard in that call's place; module-level timed blocks leave the module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import libcst as cst
+
+from benchmig.codemods._generate import class_name, render_class, render_main
+from benchmig.codemods._unit_context import FileContext
+from benchmig.codemods._unit_plan import Plan
+from benchmig.codemods._unit_syntax import find_all, single_small
+
+__all__ = ["apply_plans", "name_plans"]
+
+ModulePlan = tuple[Plan, tuple[cst.BaseStatement, ...]]
+
+
+def _label(unit: str) -> str:
+    return {"<main>": "main_block", "<module>": "module_block"}.get(unit, unit)
+
+
+def name_plans(plans: Sequence[Plan], module_name: str) -> None:
+    """Give every plan a registry name unique in the file: ``<module>.<unit>[_<n>]``."""
+    seen: set[str] = set()
+    for plan in plans:
+        base = f"{module_name}.{_label(plan.unit)}"
+        name, index = base, 2
+        while name in seen:
+            name = f"{base}_{index}"
+            index += 1
+        seen.add(name)
+        plan.name = name
+
+
+def _entry_call(ctx: FileContext, statement: cst.BaseStatement) -> bool:
+    """A bare top-level call of a local function (``main()``, ``sys.exit(main())``)."""
+    small = single_small(statement)
+    if not isinstance(small, cst.Expr):
+        return False
+    calls = find_all(small, lambda n: isinstance(n, cst.Call))
+    return any(
+        isinstance(c, cst.Call) and isinstance(c.func, cst.Name) and c.func.value in ctx.scopes
+        for c in calls
+    )
+
+
+def _options(plans: Sequence[Plan]) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for plan in plans:
+        for flag, key in plan.options.items():
+            options.setdefault(flag, key)
+    return options
+
+
+def _guard(
+    ctx: FileContext, plans: Sequence[Plan], module: cst.Module, names: Mapping[str, str]
+) -> cst.If:
+    main = render_main([p.name for p in plans], _options(plans), module, names)
+    guard = ctx.main_guard
+    blank = cst.EmptyLine(newline=cst.Newline())
+    if guard is not None and isinstance(guard.body, cst.IndentedBlock):
+        lines = list(guard.leading_lines)
+        while len(lines) < 2 or any(line.comment for line in lines[:2]):
+            lines.insert(0, blank)
+        return guard.with_changes(body=guard.body.with_changes(body=[main]), leading_lines=lines)
+    nl = module.default_newline
+    parsed = cst.parse_statement(
+        f'if __name__ == "__main__":{nl}{module.default_indent}pass{nl}',
+        config=module.config_for_parsing,
+    )
+    assert isinstance(parsed, cst.If) and isinstance(parsed.body, cst.IndentedBlock)
+    return parsed.with_changes(
+        body=parsed.body.with_changes(body=[main]), leading_lines=[blank, blank]
+    )
+
+
+def apply_plans(
+    ctx: FileContext,
+    module: cst.Module,
+    plans: Sequence[Plan],
+    module_plans: Sequence[ModulePlan],
+    names: Mapping[str, str],
+) -> tuple[cst.Module, list[str]]:
+    """The rewritten module and the framework names it now uses."""
+    active = [p for p in plans if p.tier != "manual"]
+    removed = {id(s) for plan, script in module_plans if plan.tier != "manual" for s in script}
+    taken = set(ctx.module_names)
+    classes = [
+        render_class(p, class_name(p.unit, ctx.module_name, taken), ctx.path, module, names)
+        for p in active
+    ]
+    guard = _guard(ctx, active, module, names)
+    body: list[cst.BaseStatement] = []
+    placed = False
+    for statement in module.body:
+        if id(statement) in removed:
+            continue
+        if statement is ctx.main_guard or (
+            ctx.main_guard is None and not placed and _entry_call(ctx, statement)
+        ):
+            body.extend(classes)
+            body.append(
+                guard.with_changes(leading_lines=statement.leading_lines)
+                if ctx.main_guard is None
+                else guard
+            )
+            placed = True
+            continue
+        body.append(statement)
+    if not placed:
+        body.extend(classes)
+        body.append(guard)
+    used = ["BenchmarkBase", "BenchmarkRegistry", "run_legacy_main"]
+    if any(p.time_unit is not None for p in active):
+        used.append("legacy_metrics")
+    return module.with_changes(body=body), used

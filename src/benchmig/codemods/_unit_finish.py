@@ -1,0 +1,240 @@
+"""Finish a plan: drop dead setup code, keep what ``execute()`` needs on ``self``, check names.
+
+``setup()`` locals read by ``execute()`` are stored on the benchmark (``self.model = model``)
+and read back as ``self.model``; assignments nothing reads any more (sample lists, load timers)
+are dropped; every name either statement list reads must be defined before use, otherwise the
+tier is not safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from benchmig.codemods._unit_context import header_nodes
+from benchmig.codemods._unit_plan import Builder, Plan
+from benchmig.codemods._unit_syntax import (
+    BUILTINS,
+    bound_names,
+    clean_leading_lines,
+    find_all,
+    is_docstring,
+    single_small,
+    used_names,
+)
+from benchmig.codemods._unit_translate import NameRewriter
+
+__all__ = ["RESERVED", "dead_code", "finish", "free_names", "referenced_keys"]
+
+RESERVED = frozenset(
+    {
+        "config",
+        "hardware",
+        "setup",
+        "execute",
+        "process_results",
+        "cleanup",
+        "items",
+        "items_per_call",
+        "simulated",
+    }
+)
+_PURE_CALLS = frozenset(
+    {
+        "int",
+        "float",
+        "str",
+        "bool",
+        "len",
+        "list",
+        "tuple",
+        "dict",
+        "set",
+        "range",
+        "min",
+        "max",
+        "sum",
+        "sorted",
+        "abs",
+        "round",
+        "time",
+        "perf_counter",
+        "monotonic",
+        "process_time",
+        "default_timer",
+        "time_ns",
+        "perf_counter_ns",
+        "monotonic_ns",
+    }
+)
+
+
+_PURE_METHODS = frozenset(
+    {"split", "strip", "lower", "upper", "join", "items", "keys", "values", "get", "replace"}
+)
+
+
+def _call_name(node: cst.Call) -> str | None:
+    func = node.func
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute) and func.attr.value in _PURE_METHODS:
+        return "int"
+    owner = func.value if isinstance(func, cst.Attribute) else None
+    if isinstance(owner, cst.Name) and owner.value in {"time", "timeit", "t"}:
+        assert isinstance(func, cst.Attribute)
+        return func.attr.value
+    return None
+
+
+def _pure(node: cst.CSTNode) -> bool:
+    for inner in find_all(node, lambda n: isinstance(n, cst.Call | cst.Await | cst.Yield)):
+        if not isinstance(inner, cst.Call) or _call_name(inner) not in _PURE_CALLS:
+            return False
+    return not find_all(node, lambda n: isinstance(n, cst.NamedExpr))
+
+
+def _plain_targets(small: cst.Assign | cst.AnnAssign) -> bool:
+    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+    return all(isinstance(t, cst.Name | cst.Tuple) for t in targets)
+
+
+def _dead(statement: cst.BaseStatement, live: set[str]) -> bool:
+    if is_docstring(statement):
+        return True
+    small = single_small(statement)
+    if isinstance(small, cst.Assign | cst.AnnAssign):
+        names = set(bound_names([statement]))
+        value = small.value
+        pure = value is None or _pure(value)
+        return _plain_targets(small) and bool(names) and not names & live and pure
+    if isinstance(small, cst.Expr):
+        return _pure(small.value) and not isinstance(small.value, cst.Call)
+    return False
+
+
+def dead_code(statements: Sequence[cst.BaseStatement], live: set[str]) -> list[cst.BaseStatement]:
+    """``statements`` without assignments whose names are never read afterwards."""
+    kept: list[cst.BaseStatement] = []
+    for statement in reversed(statements):
+        if isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
+            body = dead_code(list(statement.body.body), live)
+            if not body:
+                continue
+            statement = statement.with_changes(body=statement.body.with_changes(body=body))
+            live.update(used_names(header_nodes(statement)))
+            kept.append(statement)
+            continue
+        if _dead(statement, live):
+            continue
+        live.update(used_names([statement]))
+        kept.append(statement)
+    return list(reversed(kept))
+
+
+def free_names(statements: Sequence[cst.CSTNode]) -> list[str]:
+    """Names read but not bound by the statements themselves (``self`` excluded)."""
+    bound = set(bound_names(statements))
+    return [n for n in used_names(statements) if n not in bound and n != "self"]
+
+
+def _undefined(b: Builder, statements: Sequence[cst.BaseStatement], known: set[str]) -> str | None:
+    defined = set(known)
+    for statement in statements:
+        if isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
+            missing = _undefined(
+                b, [cst.SimpleStatementLine([cst.Expr(i.item) for i in statement.items])], defined
+            )
+            if missing:
+                return missing
+            defined.update(bound_names(statement.items))
+            missing = _undefined(b, statement.body.body, defined)
+            if missing:
+                return missing
+            defined.update(bound_names(statement.body.body))
+            continue
+        bound = set(bound_names([statement]))
+        for name in used_names([statement]):
+            if name not in defined and name not in bound and name != "self":
+                return name
+        defined.update(bound)
+    return None
+
+
+def referenced_keys(statements: Sequence[cst.CSTNode]) -> set[str]:
+    """Keys of ``self.config["key"]`` subscripts in the code."""
+    keys: set[str] = set()
+    for node in find_all(cst.Module([]).with_changes(body=list(statements)), _is_config):
+        assert isinstance(node, cst.Subscript)
+        index = node.slice[0].slice
+        assert isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString)
+        keys.add(str(index.value.evaluated_value))
+    return keys
+
+
+def _is_config(node: cst.CSTNode) -> bool:
+    if not isinstance(node, cst.Subscript) or len(node.slice) != 1:
+        return False
+    owner, index = node.value, node.slice[0].slice
+    return (
+        isinstance(owner, cst.Attribute)
+        and isinstance(owner.value, cst.Name)
+        and owner.value.value == "self"
+        and owner.attr.value == "config"
+        and isinstance(index, cst.Index)
+        and isinstance(index.value, cst.SimpleString)
+    )
+
+
+def _store(names: list[str]) -> tuple[list[cst.BaseStatement], dict[str, cst.BaseExpression]]:
+    lines: list[cst.BaseStatement] = []
+    replacements: dict[str, cst.BaseExpression] = {}
+    for name in names:
+        attr = f"{name}_" if name in RESERVED or name.startswith("__") else name
+        lines.append(cst.parse_statement(f"self.{attr} = {name}"))
+        replacements[name] = cst.parse_expression(f"self.{attr}")
+    return lines, replacements
+
+
+def _strip_first(statements: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    if statements:
+        statements[0] = clean_leading_lines(statements[0])
+    return statements
+
+
+def _rewrite(statement: cst.BaseStatement, rewriter: NameRewriter) -> cst.BaseStatement:
+    result = statement.visit(rewriter)
+    assert isinstance(result, cst.BaseStatement)
+    return result
+
+
+def finish(b: Builder, plan: Plan, execute: list[cst.BaseStatement]) -> Plan:
+    """Complete ``plan`` from the builder's setup and the translated ``execute`` statements."""
+    setup = list(b.close())
+    exec_free = free_names(execute)
+    namespaces = [n for n in b.namespaces if n in exec_free or n in free_names(setup)]
+    bound = set(bound_names(setup)) | set(namespaces)
+    order = {name: index for index, name in enumerate(bound_names(setup))}
+    stored = sorted((n for n in exec_free if n in bound), key=lambda n: order.get(n, -1))
+    setup = dead_code(setup, set(stored))
+    prefix = [b.namespace_statement(n) for n in namespaces if n in free_names(setup) or n in stored]
+    setup = prefix + setup
+    known = b.ctx.module_names | BUILTINS
+    missing = _undefined(b, setup, set(known))
+    if missing is not None:
+        raise b.unsafe(None, f"setup needs `{missing}`, which only the legacy run defines")
+    outside = [n for n in exec_free if n not in stored and n not in known]
+    if outside:
+        raise b.unsafe(None, f"the timed code needs `{outside[0]}`, which is not defined in setup")
+    lines, replacements = _store(stored)
+    rewriter = NameRewriter(replacements)
+    plan.setup = _strip_first(setup + lines)
+    plan.execute = _strip_first([_rewrite(s, rewriter) for s in execute])
+    keys = referenced_keys(plan.setup) | referenced_keys(plan.execute)
+    plan.params = {k: v for k, v in b.params.items() if k in keys}
+    plan.settings = dict(b.settings)
+    plan.hardware = list(dict.fromkeys(b.hardware))
+    plan.warnings.extend(b.warnings)
+    plan.imports |= b.imports
+    return plan

@@ -1,0 +1,158 @@
+"""Walk a path through legacy code towards the timed region, filling the plan's ``setup()``.
+
+At each level the statements before the path are pre-statements (see ``_unit_pre``). The
+statement on the path is a sweep (``for bs in batch_sizes`` -> a params axis), a repeat loop
+(-> ``repeats``), a compute context (``with torch.no_grad()``, kept around setup and execute), or
+a condition that must be known to hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import libcst as cst
+
+from benchmig.codemods._unit_checks import compute_context, timer_context
+from benchmig.codemods._unit_context import PathStep
+from benchmig.codemods._unit_eval import UNKNOWN, ParamRef
+from benchmig.codemods._unit_plan import Builder, config_ref, hardware_ref, jsonable
+from benchmig.codemods._unit_pre import pre_statements
+from benchmig.codemods._unit_regions import is_repeat_loop
+from benchmig.codemods._unit_translate import translate
+from benchmig.codemods._unit_vocab import DEVICE_NAMES, code, hardware_in_text, natural_param_name
+
+__all__ = ["enter_step", "sweep", "walk_frame"]
+
+
+def _source(node: cst.BaseExpression) -> cst.BaseExpression:
+    """``[int(b) for b in args.batch_sizes.split(",")]`` -> ``args.batch_sizes``."""
+    for _ in range(6):
+        if isinstance(node, cst.ListComp | cst.GeneratorExp):
+            node = node.for_in.iter
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and (node.func.attr.value in {"split", "items", "keys", "values", "strip"})
+        ):
+            node = node.func.value
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Name)
+            and node.args
+            and (node.func.value in {"list", "sorted", "tuple", "reversed", "set"})
+        ):
+            node = node.args[0].value
+        else:
+            break
+    return node
+
+
+def _sweep_values(b: Builder, statement: cst.For) -> tuple[str, str | None, list[Any]]:
+    target, iterable = statement.target, statement.iter
+    value_var: str | None = None
+    if isinstance(target, cst.Tuple) and len(target.elements) == 2:
+        names = [e.value for e in target.elements]
+        is_items = isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute)
+        if is_items and all(isinstance(n, cst.Name) for n in names):
+            assert isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute)
+            if iterable.func.attr.value == "items":
+                table = b.value(iterable.func.value)
+                key, value = names
+                assert isinstance(key, cst.Name) and isinstance(value, cst.Name)
+                if isinstance(table, dict):
+                    return key.value, value.value, list(table)
+    if not isinstance(target, cst.Name):
+        raise b.unsafe(statement, f"the loop `for {code(target)} in ...` unpacks several values")
+    values = b.value(iterable)
+    if isinstance(values, dict):
+        values = list(values)
+    data = jsonable(values)
+    if not isinstance(data, list) or not data:
+        raise b.unsafe(
+            statement,
+            f"the values of `for {target.value} in {code(iterable)}` cannot be known "
+            "without running the code",
+        )
+    return target.value, value_var, data
+
+
+def sweep(b: Builder, statement: cst.For) -> None:
+    """A loop over parameter values: one params axis (or the hardware list)."""
+    var, value_var, values = _sweep_values(b, statement)
+    source = _source(statement.iter)
+    source_name = code(source) if isinstance(source, cst.Name | cst.Attribute) else None
+    natural = natural_param_name(var, source_name)
+    dest = b.dest_of(source)
+    if var in DEVICE_NAMES or natural in {"hardware", "device"}:
+        known = [h for v in values for h in hardware_in_text(str(v))[:1]]
+        b.hardware.extend(h for h in dict.fromkeys(known) if h not in b.hardware)
+        b.hardware_vars.add(var)
+        b.env[var] = UNKNOWN
+        if dest is not None:
+            b.setting_dest["hardware"] = dest
+        b.bind(var, hardware_ref())
+    else:
+        key = b.add_param(natural, values, dest)
+        b.bind(var, config_ref(key))
+        b.env[var] = ParamRef(key)
+        b.var_keys[var] = key
+    if value_var is not None:
+        assert isinstance(statement.iter, cst.Call) and isinstance(
+            statement.iter.func, cst.Attribute
+        )
+        table = statement.iter.func.value
+        subscript = cst.Subscript(table, [cst.SubscriptElement(cst.Index(cst.Name(var)))])
+        b.bind(value_var, subscript)
+        b.env[value_var] = UNKNOWN
+
+
+def enter_step(b: Builder, step: PathStep) -> None:
+    """Go through the compound statement on the path (see the module docstring)."""
+    statement = step.statement
+    if isinstance(statement, cst.For):
+        if is_repeat_loop(statement):
+            assert isinstance(statement.iter, cst.Call)
+            b.set_setting("repeats", statement.iter.args[0].value, replace=True)
+        else:
+            sweep(b, statement)
+        return
+    if isinstance(statement, cst.With):
+        if timer_context(b, statement):
+            return
+        if compute_context(b, statement):
+            header = translate(b, statement)
+            assert isinstance(header, cst.With)
+            b.push_wrapper(header)
+            return
+        raise b.unsafe(statement, f"the timed code runs inside `{code(statement.items[0])}`")
+    if isinstance(statement, cst.If):
+        test = b.value(statement.test)
+        wanted = step.branch == "body"
+        if test is not UNKNOWN and bool(test) == wanted:
+            return
+        raise b.unsafe(
+            statement,
+            f"the timed code runs only when `{code(statement.test)}` is "
+            f"{'true' if wanted else 'false'}, which cannot be known before running it",
+        )
+    if isinstance(statement, cst.Try) and step.branch == "body":
+        return
+    raise b.unsafe(statement, "the timed code sits inside a loop or block that cannot be unrolled")
+
+
+def walk_frame(
+    b: Builder, path: Sequence[PathStep], ops: set[str], *, skip_top: bool = False
+) -> None:
+    """Pre-statements and path statements of one scope, down to the last step (exclusive).
+
+    ``skip_top``: the scope is the module itself, whose top-level statements (imports,
+    definitions) are not setup.
+    """
+    parsers: set[str] = set()
+    for depth, step in enumerate(path):
+        if depth or not skip_top:
+            pre_statements(b, step.block[: step.index], ops, parsers)
+        if depth < len(path) - 1:
+            b.post.extend(step.block[step.index + 1 :])
+            enter_step(b, step)

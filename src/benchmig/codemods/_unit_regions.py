@@ -1,0 +1,266 @@
+"""Find the timed regions of a scope: what the legacy code measures, and where it sits.
+
+A region is one of: a clock delta (``start = clock(); <ops>; clock() - start``), a CUDA event
+pair (``s.record(); <ops>; e.record()``), a context-manager timer (``with Timer(): <ops>``), or a
+timing call whose callable is the operation (``timeit.timeit(lambda: op())``,
+``torch.utils.benchmark.Timer(stmt=...)``, a helper ``measure(lambda: op(), n)``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from benchmig.codemods._unit_calls import timing_call
+from benchmig.codemods._unit_context import FileContext, PathStep, Scope
+from benchmig.codemods._unit_syntax import (
+    block_module,
+    contains,
+    find_all,
+    inner_blocks,
+    single_small,
+)
+from benchmig.codemods._unit_vocab import is_clock_call, is_cuda_event, qualnames_of
+
+__all__ = [
+    "Region",
+    "find_regions",
+    "is_repeat_loop",
+    "is_timer_with",
+    "primary_region",
+    "region_rank",
+    "timing_helpers",
+]
+
+_TIMER_CM = re.compile(
+    r"^(timer|timed|timing|time_block|time_it|timeit_block|stopwatch|measure|measure_time"
+    r"|catchtime|cuda_timer|\w*timer)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Region:
+    """One timed region of a scope."""
+
+    kind: str  # delta | cuda_event | context_timer | timeit | torch_timer | helper_call
+    path: tuple[PathStep, ...]  # last step: the region's first statement
+    end: int  # index (in the last block) of the first statement after the region
+    ops: tuple[cst.BaseStatement, ...]  # the timed statements as written (syncs included)
+    line: int
+    count: cst.BaseExpression | None = None  # repetitions given to timeit / a helper
+    setup: tuple[cst.BaseStatement, ...] = ()  # timeit setup= code, Timer globals bindings
+    problem: str | None = None  # why its operation cannot be extracted (a string stmt...)
+
+    @property
+    def block(self) -> Sequence[cst.BaseStatement]:
+        """The statement list holding the region."""
+        return self.path[-1].block
+
+    @property
+    def start(self) -> int:
+        """Index of the region's first statement in :attr:`block`."""
+        return self.path[-1].index
+
+
+def is_repeat_loop(statement: cst.CSTNode) -> bool:
+    """``for _ in range(n):`` whose variable is unused: repetitions, not a sweep."""
+    if not isinstance(statement, cst.For) or not isinstance(statement.iter, cst.Call):
+        return False
+    func = statement.iter.func
+    if not isinstance(func, cst.Name) or func.value != "range" or len(statement.iter.args) != 1:
+        return False
+    target = statement.target
+    if not isinstance(target, cst.Name):
+        return False
+    if target.value == "_":
+        return True
+    return not contains(
+        statement.body, lambda n: isinstance(n, cst.Name) and n.value == target.value
+    )
+
+
+def _subtracts(node: cst.CSTNode, var: str) -> bool:
+    return contains(
+        node,
+        lambda n: (
+            isinstance(n, cst.BinaryOperation)
+            and isinstance(n.operator, cst.Subtract)
+            and isinstance(n.right, cst.Name)
+            and n.right.value == var
+        ),
+    )
+
+
+def _clock_start(statement: cst.CSTNode, ctx: FileContext) -> str | None:
+    small = single_small(statement)
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target = small.targets[0].target
+        if isinstance(target, cst.Name) and is_clock_call(small.value, ctx.resolve):
+            return target.value
+    return None
+
+
+def _delta_end(
+    block: Sequence[cst.BaseStatement], k: int, var: str, ctx: FileContext
+) -> int | None:
+    for j in range(k + 1, len(block)):
+        statement = block[j]
+        if not contains(statement, lambda n: is_clock_call(n, ctx.resolve)):
+            if _subtracts(statement, var):
+                return None
+            continue
+        if _clock_start(statement, ctx) is not None:
+            return j  # `end = clock()`: the subtraction may come later, in an outer block
+        return j if _subtracts(statement, var) else None
+    return None
+
+
+def _record_of(statement: cst.CSTNode) -> str | None:
+    small = single_small(statement)
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        func = small.value.func
+        owner = func.value if isinstance(func, cst.Attribute) else None
+        if isinstance(owner, cst.Name) and isinstance(func, cst.Attribute):
+            return owner.value if func.attr.value == "record" else None
+    return None
+
+
+def _events(scope: Scope, ctx: FileContext) -> set[str]:
+    names: set[str] = set()
+    for node in find_all(block_module(scope.body), lambda n: isinstance(n, cst.Assign)):
+        assert isinstance(node, cst.Assign)
+        if is_cuda_event(node.value, ctx.resolve) and len(node.targets) == 1:
+            target = node.targets[0].target
+            if isinstance(target, cst.Name):
+                names.add(target.value)
+    return names
+
+
+def is_timer_with(statement: cst.CSTNode, ctx: FileContext) -> bool:
+    """``with Timer(...):`` / ``with timed(...):`` (a context-manager timer)."""
+    if not isinstance(statement, cst.With) or len(statement.items) != 1:
+        return False
+    item = statement.items[0].item
+    if not isinstance(item, cst.Call):
+        return False
+    names = qualnames_of(item, ctx.resolve)
+    if any(n.startswith("torch.") for n in names):
+        return False
+    return any(_TIMER_CM.match(n.rsplit(".", 1)[-1]) for n in names)
+
+
+def _block_regions(
+    block: Sequence[cst.BaseStatement],
+    prefix: tuple[PathStep, ...],
+    ctx: FileContext,
+    events: set[str],
+) -> list[Region]:
+    regions: list[Region] = []
+    for k, statement in enumerate(block):
+        if isinstance(statement, cst.FunctionDef | cst.ClassDef) or statement is ctx.main_guard:
+            continue
+        path = (*prefix, PathStep(block, k))
+        line = ctx.line_of(statement)
+        found: Region | None = None
+        var = _clock_start(statement, ctx)
+        record = _record_of(statement)
+        if var is not None:
+            end = _delta_end(block, k, var, ctx)
+            if end is not None:
+                found = Region("delta", path, end, tuple(block[k + 1 : end]), line)
+        elif record in events:
+            end = next((j for j in range(k + 1, len(block)) if _record_of(block[j])), None)
+            if end is not None:
+                found = Region("cuda_event", path, end, tuple(block[k + 1 : end]), line)
+        elif is_timer_with(statement, ctx):
+            assert isinstance(statement, cst.With)
+            body = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
+            found = Region("context_timer", path, k + 1, tuple(body), line)
+        else:
+            call = timing_call(block, k, ctx)
+            if call is not None:
+                found = Region(call.kind, path, k + 1, call.ops, line, *call[2:])
+        if found is not None:
+            regions.append(found)
+        for branch, inner in inner_blocks(statement):
+            regions.extend(
+                _block_regions(inner, (*prefix, PathStep(block, k, branch)), ctx, events)
+            )
+    return regions
+
+
+def find_regions(scope: Scope, ctx: FileContext) -> list[Region]:
+    """Every timed region of a scope, in file order (nested definitions are not searched)."""
+    return _block_regions(scope.body, (), ctx, _events(scope, ctx))
+
+
+def region_rank(region: Region, ctx: FileContext) -> int:
+    """3: timeit-like or CUDA events; 2: repeated or swept; 1: single shot; 0: one construction."""
+    if region.kind in {"timeit", "torch_timer", "helper_call", "cuda_event"}:
+        return 3
+    in_loop = any(isinstance(step.statement, cst.For) for step in region.path[:-1])
+    ops = [s for s in region.ops if not _is_sync_line(s, ctx)]
+    if in_loop or (len(ops) == 1 and is_repeat_loop(ops[0])):
+        return 2
+    if ops and all(isinstance(single_small(s), cst.Assign) for s in ops):
+        return 0  # a single construction (model load time), not the operation
+    return 1
+
+
+def _is_sync_line(statement: cst.CSTNode, ctx: FileContext) -> bool:
+    from benchmig.codemods._unit_vocab import is_sync_call
+
+    calls = find_all(statement, lambda n: isinstance(n, cst.Call))
+    return bool(calls) and all(
+        is_sync_call(c, ctx.resolve, ctx.local_syncs) or _is_available(c) for c in calls
+    )
+
+
+def _is_available(node: cst.CSTNode) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "is_available"
+    )
+
+
+def primary_region(regions: Sequence[Region], ctx: FileContext) -> Region | None:
+    """The region that is the benchmark: repeated or looped over, else the last one."""
+    if not regions:
+        return None
+    best = max(region_rank(r, ctx) for r in regions)
+    return [r for r in regions if region_rank(r, ctx) == best][-1]
+
+
+def timing_helpers(ctx: FileContext) -> set[str]:
+    """Local functions that time what they are given (``def measure(fn, n)``, ``@contextmanager
+    def timed()``): benchmarks only through a caller that gives them an operation."""
+    helpers: set[str] = set()
+    for scope in ctx.scopes.values():
+        if scope.params is None or scope.cls is not None:
+            continue
+        params = {p.name.value for p in scope.params.params}
+        if find_all(scope.node, lambda n: isinstance(n, cst.Yield), into_defs=False):
+            helpers.add(scope.name)  # a generator (``@contextmanager`` timer)
+            continue
+        for region in find_regions(scope, ctx):
+            nodes = [n for s in region.ops for n in find_all(s, _helper_node)]
+            if any(isinstance(n, cst.Yield) or _calls_param(n, params) for n in nodes):
+                helpers.add(scope.name)
+    return helpers
+
+
+def _helper_node(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Call | cst.Yield)
+
+
+def _calls_param(node: cst.CSTNode, params: set[str]) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and (node.func.value in params)
+    )

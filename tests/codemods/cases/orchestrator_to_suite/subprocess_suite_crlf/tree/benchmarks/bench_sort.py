@@ -1,0 +1,5 @@
+import time
+
+start = time.perf_counter()
+sorted(range(1000))
+print((time.perf_counter() - start) * 1000)

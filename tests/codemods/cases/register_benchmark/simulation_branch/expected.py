@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""WebGPU benchmark that falls back to simulated numbers without a browser."""
+import argparse
+import os
+import random
+import time
+
+import numpy as np
+from benchmig.framework import BenchmarkBase, BenchmarkRegistry, legacy_metrics, run_legacy_main
+
+WEBGPU_SIMULATION = os.environ.get("WEBGPU_SIMULATION", "1") == "1"
+
+
+def run_inference(weights, batch_size):
+    x = np.random.rand(batch_size, weights.shape[0])
+    return np.maximum(x @ weights, 0)
+
+
+def benchmark_webgpu(batch_sizes, iterations):
+    weights = np.random.rand(128, 128)
+    results = {}
+    for batch_size in batch_sizes:
+        latencies = []
+        for _ in range(iterations):
+            if WEBGPU_SIMULATION:
+                latency_ms = random.uniform(5.0, 15.0) * batch_size
+                time.sleep(0.001)
+            else:
+                start = time.time()
+                run_inference(weights, batch_size)
+                latency_ms = (time.time() - start) * 1000
+            latencies.append(latency_ms)
+        results[batch_size] = {"average_latency_ms": float(np.mean(latencies)), "is_simulated": WEBGPU_SIMULATION}
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--batch-sizes", default="1,8")
+    parser.add_argument("--iterations", type=int, default=5)
+    args = parser.parse_args()
+    print(benchmark_webgpu([int(b) for b in args.batch_sizes.split(",")], args.iterations))
+
+
+@BenchmarkRegistry.register(
+    name="benchmarks.simulation_branch.benchmark_webgpu",
+    category="migrated",
+    hardware=["cpu"],
+    params={"batch_size": [1, 8]},
+    warmup=0,
+    repeats=1,
+    processes=1,
+    min_sample_time=0.0,
+    legacy_source="benchmarks/simulation_branch.py:18",
+    tier="adapter",
+    simulated=True,
+)
+class WebgpuBenchmark(BenchmarkBase):
+    """benchmark_webgpu, migrated by benchmig (adapter)."""
+
+    simulated = True
+
+    def setup(self):
+        pass
+
+    def execute(self):
+        return benchmark_webgpu([self.config["batch_size"]], 5)
+
+    def process_results(self, raw):
+        return legacy_metrics(raw, time_unit="s")
+
+
+if __name__ == "__main__":
+    raise SystemExit(
+        run_legacy_main(
+            [
+                "benchmarks.simulation_branch.benchmark_webgpu",
+            ],
+            options={
+                "--batch-sizes": "batch_size",
+            },
+            description=__doc__,
+        )
+    )

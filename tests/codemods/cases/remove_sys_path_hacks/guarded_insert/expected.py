@@ -1,0 +1,3 @@
+from helpers import make_input
+
+print(len(make_input(3)))

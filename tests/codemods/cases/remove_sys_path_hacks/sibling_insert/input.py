@@ -1,0 +1,19 @@
+"""Sum a list."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from helpers import make_input
+
+
+def main():
+    data = make_input(1000)
+    start = time.perf_counter()
+    sum(data)
+    print(time.perf_counter() - start)
+
+
+if __name__ == "__main__":
+    main()

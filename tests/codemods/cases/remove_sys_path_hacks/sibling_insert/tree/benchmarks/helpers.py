@@ -1,0 +1,2 @@
+def make_input(n):
+    return list(range(n))

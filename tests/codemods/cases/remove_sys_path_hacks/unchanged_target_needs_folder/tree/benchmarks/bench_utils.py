@@ -1,0 +1,5 @@
+import report_utils
+
+
+def measure(fn, n):
+    return [fn() for _ in range(n)]

@@ -1,0 +1,2 @@
+def row(x):
+    return str(x)

@@ -1,0 +1,5 @@
+import time
+
+
+def elapsed_since(t0):
+    return time.time() - t0

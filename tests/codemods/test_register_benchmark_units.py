@@ -1,0 +1,141 @@
+"""Unit tests of the main rewrite's building blocks: static values, options, names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benchmig.codemods._generate import class_name, local_names
+from benchmig.codemods._params import collect_options, module_constants, split_list
+from benchmig.codemods._unit_eval import UNKNOWN, Evaluator, Namespace, ObjectValue, Opaque
+from benchmig.codemods._unit_plan import py
+from benchmig.codemods._unit_vocab import natural_param_name, singular
+
+
+def _value(expression: str, env: dict[str, Any] | None = None) -> Any:
+    return Evaluator(env or {}).value(cst.parse_expression(expression))
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("[int(b) for b in '1,2,4'.split(',')]", [1, 2, 4]),
+        ("list(range(3))", [0, 1, 2]),
+        ("','.join(TABLE)", "relu,gelu"),
+        ("TABLE['gelu']", Opaque("F.gelu")),
+        ("args.batch_sizes.split(',')", ["1", "8"]),
+        ("kwargs.get('seq_lens', [128, 512])", [128, 512]),
+        ("obj.sizes", (32, 64)),
+        ("'cuda' if False else 'cpu'", "cpu"),
+        ("x or 5", 5),
+        ("2 * 3 ** 2", 18),
+        ("name not in TABLE", True),
+        ("torch.cuda.is_available()", UNKNOWN),
+        ("os.environ.get('RUNS', '3')", UNKNOWN),
+        ("f'{x}'", UNKNOWN),
+        ("10 ** 100", UNKNOWN),
+        ("1 / 0", UNKNOWN),
+    ],
+)
+def test_static_evaluation(expression: str, expected: Any) -> None:
+    env = {
+        "TABLE": {"relu": 1, "gelu": Opaque("F.gelu")},
+        "args": Namespace({"batch_sizes": "1,8"}),
+        "kwargs": {},
+        "obj": ObjectValue("Bench", {"sizes": (32, 64)}),
+        "x": None,
+        "name": "silu",
+    }
+    assert _value(expression, env) == expected
+
+
+def test_huge_ranges_are_not_materialised() -> None:
+    assert _value("list(range(10**9))") is UNKNOWN
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=8))
+def test_split_list_round_trips_integers(values: list[int]) -> None:
+    assert split_list(",".join(str(v) for v in values)) == values
+
+
+def test_split_list_keeps_words_and_floats() -> None:
+    assert split_list("fp32, bf16") == ["fp32", "bf16"]
+    assert split_list("0.5,1.5") == [0.5, 1.5]
+
+
+def test_options_are_read_with_their_defaults() -> None:
+    module = cst.parse_module(
+        b"import argparse\n"
+        b"SIZES = '1,2'\n"
+        b"p = argparse.ArgumentParser()\n"
+        b"p.add_argument('-b', '--batch-sizes', default=SIZES)\n"
+        b"p.add_argument('--runs', type=int, default='7')\n"
+        b"p.add_argument('--fast', action='store_true')\n"
+        b"p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu',"
+        b" choices=['cpu', 'cuda'])\n"
+        b"p.add_argument('--out', dest='output_dir')\n"
+    )
+    options = collect_options(module, module_constants(module), lambda node: 0)
+    assert options["batch_sizes"].is_list and options["batch_sizes"].values == (1, 2)
+    assert options["batch_sizes"].flag == "--batch-sizes"
+    assert options["runs"].default == 7 and options["runs"].role == "count"
+    assert options["fast"].default is False
+    assert options["device"].default is UNKNOWN and options["device"].role == "hardware"
+    assert options["device"].choices == ("cpu", "cuda")
+    assert options["output_dir"].role == "storage"
+
+
+@pytest.mark.parametrize(
+    ("variable", "iterable", "expected"),
+    [
+        ("bs", "batch_sizes", "batch_size"),
+        ("name", "args.kernels", "kernel"),
+        ("dim", "MODEL_DIMS", "dim"),
+        ("seq_len", "self.seq_lens", "seq_len"),
+        ("x", "RESOLUTIONS", "resolution"),
+        ("i", None, "i"),
+    ],
+)
+def test_natural_param_names(variable: str, iterable: str | None, expected: str) -> None:
+    assert natural_param_name(variable, iterable) == expected
+
+
+def test_singular() -> None:
+    assert [singular(w) for w in ("batches", "entries", "dims", "class", "status")] == [
+        "batch",
+        "entry",
+        "dim",
+        "class",
+        "status",
+    ]
+
+
+def test_class_names_avoid_clashes_and_generic_names() -> None:
+    taken = {"ModelBenchmark"}
+    assert class_name("benchmark_cnn", "benchmarks.cnn", taken) == "CnnBenchmark"
+    assert class_name("ModelBenchmark.run_latency", "m", taken) == "ModelLatencyBenchmark"
+    assert class_name("run_benchmark", "benchmarks.model_benchmark", taken) == (
+        "MigratedModelBenchmark"
+    )
+    assert class_name("benchmark_cnn", "benchmarks.cnn", taken) == "MigratedCnnBenchmark"
+
+
+def test_framework_names_get_private_aliases_only_on_clash() -> None:
+    names = local_names({"BenchmarkRunner", "BenchmarkBase", "_BenchmarkBase"})
+    assert names["BenchmarkBase"] == "_BenchmarkBase_2"
+    assert names["BenchmarkRegistry"] == "BenchmarkRegistry"
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+        max_leaves=8,
+    )
+)
+def test_py_renders_json_values_as_python(value: Any) -> None:
+    assert eval(py(value)) == value

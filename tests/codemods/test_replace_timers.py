@@ -1,0 +1,14 @@
+"""replace-timers: golden cases (cases/replace_timers/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.codemods.golden import Case, cases, check_case
+
+
+@pytest.mark.parametrize("case", cases("replace_timers"))
+def test_golden(case: Case, tmp_path: Path) -> None:
+    check_case(case, tmp_path)
