@@ -137,4 +137,7 @@ def test_the_library_runs_in_isolated_workers_through_the_cli(tmp_path: Path) ->
     results = {r["benchmark"]: r for r in json.loads((out / "results.json").read_text())["results"]}
     assert results["memory_bandwidth_numpy"]["metrics"]["bandwidth_gb_s"] > 0
     recovery = results["pool_error_recovery"]["metrics"]
-    assert recovery["lost_requests"] == 0 and recovery["recovered_failures"] == 2
+    # Calibration may call execute() more than once, so count against the faults injected.
+    assert recovery["injected_faults"] >= 2
+    assert recovery["lost_requests"] == 0
+    assert recovery["recovered_failures"] == recovery["injected_faults"]
