@@ -90,16 +90,23 @@ def _noop(tree: Path, files: list[str], work: Path, jobs: int, label: str) -> tu
     return seconds, len(files)
 
 
-def _apply(tree: Path, analysis: Path, work: Path, jobs: int) -> tuple[float, dict[str, Any]]:
+def _apply(
+    tree: Path, analysis: Path, work: Path, jobs: int, keep: Path | None
+) -> tuple[float, dict[str, Any]]:
     report = work / "apply-report.json"
+    mode = ["--out", str(keep)] if keep is not None else ["--check"]
     cmd = [
-        sys.executable, "-m", "benchmig.cli", "apply", str(tree), "--check", "--analysis",
+        sys.executable, "-m", "benchmig.cli", "apply", str(tree), *mode, "--analysis",
         str(analysis), "--report", str(report), "--jobs", str(jobs), "-q",
     ]  # fmt: skip
     seconds, code, err = _timed(cmd, work)
     if code not in (0, 1, 3):
         raise SystemExit(f"apply failed ({code}): {err}")
-    summary: dict[str, Any] = json.loads(report.read_text())["summary"]
+    document = json.loads(report.read_text())
+    if keep is not None:
+        shutil.copyfile(report, keep.with_name(keep.name + "-report.json"))
+        shutil.copyfile(analysis, keep.with_name(keep.name + "-analysis.json"))
+    summary: dict[str, Any] = document["summary"]
     return seconds, summary
 
 
@@ -121,6 +128,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, help="Write the figures as JSON here.")
     parser.add_argument("--skip-all", action="store_true", help="Skip the no-op over every file.")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="Time `apply --out KEEP` instead of --check, and keep the migrated tree, its "
+        "report (KEEP-report.json) and the analysis (KEEP-analysis.json)",
+    )
     args = parser.parse_args()
     tree = args.tree.resolve()
     with tempfile.TemporaryDirectory(prefix="apply-throughput-") as folder:
@@ -129,8 +142,10 @@ def main() -> None:
         candidates, every, sizes = _candidates(analysis)
         candidate_bytes = sum(sizes[p] for p in candidates)
         rows = []
-        seconds, summary = _apply(tree, analysis, work, args.jobs)
-        rows.append(_row("migrate apply --check", seconds, len(candidates), candidate_bytes))
+        keep = args.keep.resolve() if args.keep else None
+        seconds, summary = _apply(tree, analysis, work, args.jobs, keep)
+        step = "migrate apply --out" if keep else "migrate apply --check"
+        rows.append(_row(step, seconds, len(candidates), candidate_bytes))
         seconds, count = _noop(tree, candidates, work, args.jobs, "candidates")
         rows.append(_row("libcst.tool no-op, same files", seconds, count, candidate_bytes))
         if not args.skip_all:

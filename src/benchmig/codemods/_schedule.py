@@ -9,6 +9,7 @@ are reported as errors and the run goes on in a fresh pool.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -125,15 +126,18 @@ def _run_here(
     scheduler: _Scheduler, analysis: Analysis, total: int, progress: Progress | None
 ) -> dict[str, FileResult]:
     init_worker(analysis)
-    while True:
-        ready = scheduler.ready()
-        if not ready:
-            break
-        for path in ready:
-            result = transform_file(scheduler.task(path))
-            scheduler.finish(result)
-            if progress is not None:
-                progress(len(scheduler.results), total, result)
+    try:
+        while True:
+            ready = scheduler.ready()
+            if not ready:
+                break
+            for path in ready:
+                result = transform_file(scheduler.task(path))
+                scheduler.finish(result)
+                if progress is not None:
+                    progress(len(scheduler.results), total, result)
+    finally:
+        gc.unfreeze()  # this process goes on: let the collector see its objects again
     return scheduler.results
 
 

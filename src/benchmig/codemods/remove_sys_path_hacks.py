@@ -36,6 +36,27 @@ from benchmig.codemods._support import (
 __all__ = ["HackPlan", "RemoveSysPathHacksCommand", "plan_hack_removal"]
 
 _OPERATIONS = frozenset({"insert", "append"})
+_PATH_WORDS = frozenset(
+    [
+        "os",
+        "path",
+        "Path",
+        "pathlib",
+        "str",
+        "abspath",
+        "dirname",
+        "join",
+        "realpath",
+        "normpath",
+        "parent",
+        "parents",
+        "resolve",
+        "absolute",
+        "__file__",
+    ]
+)
+_MAX_CHAIN = 4
+_HACKABLE = frozenset({"sys_path_hack", "script_dir"})  # a hack may put the own folder first
 _PATH_MODULES = frozenset({"os", "sys", "Path", "pathlib"})
 _EMPTY = cst.Module(body=[])
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
@@ -118,11 +139,13 @@ def plan_hack_removal(
     for record, resolved in zip(facts.imports, resolutions, strict=True):
         if resolved.resolution == "ambiguous":
             return _keep(facts.path, record.line, f"import '{record.module}' is ambiguous")
-        if resolved.resolution != "exact" or resolved.via != "sys_path_hack":
+        if resolved.resolution != "exact" or resolved.via not in _HACKABLE or record.level:
             continue
         folder = _serving_folder(resolver, facts, record, folders)
+        if folder is None or folder not in folders:
+            continue  # found without any hack (a plain script's own folder): unaffected
         reached.extend(resolved.targets)
-        if folder is None or folder in on_path_after:
+        if folder in on_path_after:
             continue
         prefix = _dotted(folder)
         if prefix is None:
@@ -331,33 +354,48 @@ def _uses(text: str, name: str) -> int:
     return len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text))
 
 
-def _path_variable(statement: cst.BaseStatement, names: set[str]) -> str | None:
-    """The name a module-level ``here = os.path.dirname(__file__)``-like line assigns."""
+def _assignment(statement: cst.BaseStatement) -> tuple[str, set[str]] | None:
+    """``(name, names its value uses)`` of a module-level ``name = value`` line."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
     assign = statement.body[0]
     if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
         return None
     target = assign.targets[0].target
-    if isinstance(target, cst.Name) and target.value in names:
-        return target.value if "__file__" in _all_names(assign.value) else None
-    return None
+    return (target.value, _all_names(assign.value)) if isinstance(target, cst.Name) else None
+
+
+def _path_variables(body: Sequence[cst.BaseStatement]) -> set[str]:
+    """Module-level names assigned a path built from ``__file__`` (or from such names)."""
+    found: set[str] = set()
+    for statement in body:
+        assigned = _assignment(statement)
+        if assigned is None:
+            continue
+        name, used = assigned
+        if used <= _PATH_WORDS | found and used & ({"__file__"} | found):
+            found.add(name)
+    return found
 
 
 def _drop_unused_path_variables(
     tree: cst.Module, candidates: set[str]
 ) -> tuple[cst.Module, list[cst.CSTNode]]:
-    """The tree without module-level path variables nothing reads any more, and the
-    statements dropped."""
-    if not candidates:
-        return tree, []
-    text = tree.code
-    unused = {n for n in candidates if _uses(text, n) == 1}
-    kept: list[cst.BaseStatement] = []
+    """The tree without module-level path variables nothing reads any more (following chains:
+    ``parent = dirname(here)`` then ``here = dirname(__file__)``), and the statements dropped."""
     dropped: list[cst.CSTNode] = []
-    for statement in tree.body:
-        (dropped if _path_variable(statement, unused) else kept).append(statement)
-    return (tree.with_changes(body=kept), dropped) if dropped else (tree, [])
+    for _ in range(_MAX_CHAIN):
+        text = tree.code
+        unused = {n for n in candidates & _path_variables(tree.body) if _uses(text, n) == 1}
+        if not unused:
+            break
+        kept: list[cst.BaseStatement] = []
+        for statement in tree.body:
+            assigned = _assignment(statement)
+            (dropped if assigned and assigned[0] in unused else kept).append(statement)
+        tree = tree.with_changes(body=kept)
+        candidates = set().union(*(_all_names(s) for s in dropped)) - _PATH_WORDS
+    return tree, dropped
 
 
 def _all_names(node: cst.CSTNode) -> set[str]:

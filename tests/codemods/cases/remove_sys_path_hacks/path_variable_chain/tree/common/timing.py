@@ -1,0 +1,3 @@
+class Timer:
+    def __init__(self, name):
+        self.name = name
