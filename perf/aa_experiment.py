@@ -99,6 +99,9 @@ def main() -> int:
     parser.add_argument("--slowdown", type=float, default=1.0)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--skip-pytest-benchmark", action="store_true")
+    parser.add_argument(
+        "--keep", type=Path, help="Copy every pair's results files to KEEP/pairN (for diagnosis)."
+    )
     args = parser.parse_args()
     pairs = []
     started = time.monotonic()
@@ -108,6 +111,11 @@ def main() -> int:
                 "pair": index,
                 "migrate": _migrate_pair(Path(tmp), args.slowdown),
             }
+            if args.keep is not None:
+                for side in ("a", "b"):
+                    target = args.keep / f"pair{index}" / side
+                    target.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(Path(tmp, side, "results.json"), target / "results.json")
             if record["migrate"]["exit_code"] == 1 and args.slowdown == 1.0:  # type: ignore[index]
                 # keep the evidence of a false alarm for diagnosis
                 shutil.copytree(tmp, args.out.with_suffix(f".pair{index}"), dirs_exist_ok=True)

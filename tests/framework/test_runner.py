@@ -236,3 +236,15 @@ def test_missing_required_package_is_a_skip_with_the_reason() -> None:
     (result,) = runner.results
     assert result.status == "skipped"
     assert "no_such_package_xyz" in (result.error or "")
+
+
+def test_every_sample_has_the_machine_probe_taken_right_before_it(
+    registry: BenchmarkRegistry,
+) -> None:
+    runner = _run(registry, ["ok_sleep"])
+    result = next(r for r in runner.results if r.params == {"ms": 1})
+    probes = result.settings["sample_probe_us"]
+    assert len(probes) == len(result.samples["latency_ms"]) == len(result.sample_groups)
+    assert all(p > 0 for p in probes)
+    assert len(result.settings["machine_probe_ms"]) == 2 * FAST.processes  # around each round
+    assert all(0.0 <= share < 0.5 for share in result.settings["cpu_share"])  # a sleep waits

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from benchmig.framework._isolation import CaseOutcome
+from benchmig.framework._machine import SAMPLE_PROBE_KEY
+from benchmig.framework._measure import CaseMeasurement
 from benchmig.framework._planning import PlannedCase
 from benchmig.framework._results import CaseResult, SampleStats
 from benchmig.framework._stats import summarize
@@ -28,6 +30,13 @@ def _failed(planned: PlannedCase, outcome: CaseOutcome, simulated: bool) -> Case
         error=error,
         simulated=simulated,
     )
+
+
+def _sample_probes(measurements: Sequence[CaseMeasurement]) -> list[float]:
+    """The probes parallel to the merged latency samples; empty unless every round has one each."""
+    if any(len(m.sample_probe_us) != len(m.latency_ms) for m in measurements):
+        return []
+    return [p for m in measurements for p in m.sample_probe_us]
 
 
 def assemble_case(
@@ -78,6 +87,7 @@ def assemble_case(
         "items_per_call": items,
         "machine_probe_ms": [p for m in measurements for p in m.machine_probe_ms],
         "cpu_share": [m.cpu_share for m in measurements if m.cpu_share is not None],
+        SAMPLE_PROBE_KEY: _sample_probes(measurements),
         "interrupted": interrupted,
     }
     return CaseResult(

@@ -22,6 +22,12 @@ import numpy as np
 from scipy import stats as sps
 
 from benchmig.errors import InputError
+from benchmig.framework._machine import (
+    machine_drift,
+    probe_fit,
+    probe_reference,
+    speed_corrected_samples,
+)
 from benchmig.framework._results import CaseResult, RunResults, SampleStats
 from benchmig.framework._stats import DRIFT_FLOOR, group_samples, run_noise
 
@@ -259,12 +265,62 @@ def _compare_metric(
     if min(*b_samples, *c_samples) <= 0.0:
         note = "non-positive samples: ratio tests do not apply"
         return _row(cur, "info", change=change, note=note, **known)
-    p_value = float(sps.mannwhitneyu(b_samples, c_samples, alternative="two-sided").pvalue)
-    noise = _comparison_noise(base, cur, name, settings)
-    row = _row(cur, "info", change=change, p_value=p_value, noise=noise, **known)
     if direction is None:
+        p_value = _p_value(b_samples, c_samples)
+        noise = _comparison_noise(base, cur, (b_samples, c_samples), settings, None)
+        row = _row(cur, "info", change=change, p_value=p_value, noise=noise, **known)
         return replace(row, note="unknown direction: reported, no verdict")
-    return _verdict(row, math.log(c_val) - math.log(b_val), direction, settings)
+    evidence = _evidence(base, cur, name, settings)
+    row = _row(cur, "info", change=change, p_value=evidence.p_value, noise=evidence.noise, **known)
+    row = _verdict(row, evidence.log_ratio, direction, settings)
+    if evidence.corrected and row.verdict in ("regression", "improvement", "inconclusive"):
+        corrected = (
+            f"judged on samples corrected for the machine's speed: "
+            f"{math.expm1(evidence.log_ratio):+.1%} (raw {change:+.1%})"
+        )
+        row = replace(row, note=f"{corrected}; {row.note}" if row.note else corrected)
+    return row
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What a verdict rests on: the change (``log``), its p-value and its noise."""
+
+    log_ratio: float
+    p_value: float
+    noise: float
+    corrected: bool
+
+
+def _p_value(b_samples: tuple[float, ...], c_samples: tuple[float, ...]) -> float:
+    return float(sps.mannwhitneyu(b_samples, c_samples, alternative="two-sided").pvalue)
+
+
+def _evidence(base: CaseResult, cur: CaseResult, name: str, settings: _Settings) -> _Evidence:
+    """The raw comparison, or the one corrected for the machine's speed where the samples
+    follow the probe within their runs and the correction leaves less noise."""
+    b_samples, c_samples = base.samples[name], cur.samples[name]
+    fit = probe_fit(base, cur, name)
+    weight = None if fit is None else fit.drift_weight
+    raw_noise = _comparison_noise(base, cur, (b_samples, c_samples), settings, weight)
+    raw = _Evidence(
+        _log_ratio(b_samples, c_samples), _p_value(b_samples, c_samples), raw_noise, False
+    )
+    reference = probe_reference(base, cur, name)
+    if fit is None or not fit.corrects or reference is None:
+        return raw
+    sides = [speed_corrected_samples(c, name, fit.slope, reference) for c in (base, cur)]
+    if sides[0] is None or sides[1] is None:
+        return raw
+    pair = (sides[0], sides[1])
+    noise = _comparison_noise(base, cur, pair, settings, 0.0)
+    if noise >= raw.noise:
+        return raw
+    return _Evidence(_log_ratio(*pair), _p_value(*pair), noise, corrected=True)
+
+
+def _log_ratio(b_samples: tuple[float, ...], c_samples: tuple[float, ...]) -> float:
+    return math.log(float(np.median(c_samples))) - math.log(float(np.median(b_samples)))
 
 
 def _verdict(
@@ -292,58 +348,34 @@ def _verdict(
     return replace(row, verdict="inconclusive", note=note)
 
 
-def _comparison_noise(base: CaseResult, cur: CaseResult, name: str, settings: _Settings) -> float:
+def _comparison_noise(
+    base: CaseResult,
+    cur: CaseResult,
+    samples: tuple[tuple[float, ...], tuple[float, ...]],
+    settings: _Settings,
+    probe_weight: float | None,
+) -> float:
     """Relative noise of ``log(current / baseline)``: the two runs' noises in quadrature.
 
-    Plus the machine's own drift between the runs when both recorded the runner's machine probe
-    (a fixed loop timed around every case): a whole machine that got slower is noise to allow
-    for, not a regression of the benchmark.
+    Plus the machine's own drift between the runs (:func:`machine_drift`): a whole machine that
+    got slower is noise to allow for, not a regression of the benchmark, in as far as the probe's
+    speed reaches it (``probe_weight``; 0 for samples already corrected for it).
     """
-    noise = math.hypot(_run_noise(base, name, settings), _run_noise(cur, name, settings))
-    noise = math.hypot(noise, machine_drift(base, cur))
+    noise = math.hypot(
+        _run_noise(base, samples[0], settings), _run_noise(cur, samples[1], settings)
+    )
+    noise = math.hypot(noise, machine_drift(base, cur, probe_weight=probe_weight))
     history = settings.history_noise.get(cur.key)
     # The history figure is per run; the difference of two such runs has sqrt(2) times its spread.
     return noise if history is None else max(noise, math.sqrt(2.0) * history)
 
 
-# Below this share of a core while sampling, a benchmark is mostly waiting (sleep, I/O, a GPU),
-# and its CPU share says nothing about neighbours taking the core.
-_CPU_BOUND_SHARE = 0.5
-
-
-def _settings_ratio(base: CaseResult, cur: CaseResult, key: str, relevant_from: float) -> float:
-    """``|log(median_cur / median_base)|`` of a per-round setting; 0 when unknown or irrelevant
-    (neither side's median reaches ``relevant_from``)."""
-    medians = []
-    for case in (base, cur):
-        values = [float(x) for x in case.settings.get(key) or () if float(x) > 0]
-        if not values:
-            return 0.0
-        medians.append(float(np.median(values)))
-    if max(medians) < relevant_from:
-        return 0.0
-    return abs(math.log(medians[1] / medians[0]))
-
-
-def machine_drift(base: CaseResult, cur: CaseResult) -> float:
-    """How much the machine itself changed between two runs of a case, as ``|log|`` of a ratio.
-
-    Two signals the runner records around every case: the machine probe (a fixed loop: the
-    speed of the core) and the CPU share a CPU-bound benchmark got while sampling (neighbours
-    taking the core). 0 when neither is known.
-    """
-    probe = _settings_ratio(base, cur, "machine_probe_ms", 0.0)
-    share = _settings_ratio(base, cur, "cpu_share", _CPU_BOUND_SHARE)
-    return max(probe, share)
-
-
-def _run_noise(case: CaseResult, name: str, settings: _Settings) -> float:
-    samples = case.samples.get(name, ())
+def _run_noise(case: CaseResult, samples: tuple[float, ...], settings: _Settings) -> float:
     groups: dict[int, list[float]] = {}
     if len(case.sample_groups) == len(samples):
         groups = group_samples(samples, case.sample_groups)
     elif case.sample_groups:
-        logger.warning("%s: %s has no group label per sample; noise unknown", case.key, name)
+        logger.warning("%s: a metric has no group label per sample; noise unknown", case.key)
     return run_noise(groups, drift_floor=settings.drift_floor)
 
 

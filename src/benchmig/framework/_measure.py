@@ -23,6 +23,7 @@ from benchmig.framework._device import (
     reset_peak_memory,
     synchronize,
 )
+from benchmig.framework._machine import machine_probe_ms, sample_probe_us
 from benchmig.framework._settings import RunnerSettings
 
 __all__ = ["CaseMeasurement", "measure_case"]
@@ -45,6 +46,7 @@ class CaseMeasurement:
     device_memory: Mapping[str, float] = field(default_factory=dict)
     machine_probe_ms: tuple[float, ...] = ()
     cpu_share: float | None = None  # process CPU time / wall time while sampling
+    sample_probe_us: tuple[float, ...] = ()  # the machine probe right before each sample
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (worker -> parent message)."""
@@ -58,6 +60,7 @@ class CaseMeasurement:
             "device_memory": dict(self.device_memory),
             "machine_probe_ms": list(self.machine_probe_ms),
             "cpu_share": self.cpu_share,
+            "sample_probe_us": list(self.sample_probe_us),
         }
 
     @classmethod
@@ -73,27 +76,8 @@ class CaseMeasurement:
             device_memory={k: float(v) for k, v in (data.get("device_memory") or {}).items()},
             machine_probe_ms=tuple(float(x) for x in data.get("machine_probe_ms") or ()),
             cpu_share=data.get("cpu_share"),
+            sample_probe_us=tuple(float(x) for x in data.get("sample_probe_us") or ()),
         )
-
-
-_PROBE_ITERATIONS = 20_000
-
-
-def machine_probe_ms(repeats: int = 5) -> float:
-    """Median time of a fixed pure-Python loop: how fast this machine runs *right now*.
-
-    Taken before and after each case, it lets a comparison see that the whole machine slowed
-    down between two runs (a busy neighbour) instead of blaming the benchmark.
-    """
-    times: list[float] = []
-    for _ in range(repeats):
-        started = time.perf_counter_ns()
-        total = 0
-        for i in range(_PROBE_ITERATIONS):
-            total += i
-        times.append((time.perf_counter_ns() - started) / 1e6)
-    times.sort()
-    return times[len(times) // 2]
 
 
 def _median_ci_halfwidth(sorted_samples: list[float]) -> float:
@@ -153,20 +137,31 @@ def _calibrate(sampler: _Sampler, settings: RunnerSettings) -> int:
     return inner
 
 
-def _collect(sampler: _Sampler, inner: int, settings: RunnerSettings, budget: float) -> list[float]:
+def _collect(
+    sampler: _Sampler, inner: int, settings: RunnerSettings, budget: float
+) -> tuple[list[float], list[float]]:
+    """Samples (ms per call) and, parallel to them, the machine probe taken right before each."""
     samples: list[float] = []
+    probes: list[float] = []
+
+    def take() -> None:
+        probes.append(sample_probe_us())
+        samples.append(sampler.sample(inner) * 1000.0)
+
     started = time.perf_counter()
     if settings.repeats is not None:
-        return [sampler.sample(inner) * 1000.0 for _ in range(settings.repeats)]
+        for _ in range(settings.repeats):
+            take()
+        return samples, probes
     min_time = min(settings.min_time, budget)
     while len(samples) < settings.max_repeats:
-        samples.append(sampler.sample(inner) * 1000.0)
+        take()
         elapsed = time.perf_counter() - started
         if len(samples) < settings.min_repeats or elapsed < min_time:
             continue
         if elapsed >= budget or _median_ci_halfwidth(sorted(samples)) <= settings.target_precision:
             break
-    return samples
+    return samples, probes
 
 
 def _cleanup_after_failure(bench: BenchmarkBase) -> None:
@@ -206,7 +201,7 @@ def measure_case(
             warmup_calls = _warm_up(sampler, settings)
             inner = _calibrate(sampler, settings)
             cpu_started, wall_started = time.process_time(), time.perf_counter()
-            samples = _collect(sampler, inner, settings, budget or settings.max_time)
+            samples, probes = _collect(sampler, inner, settings, budget or settings.max_time)
             # A CPU-bound benchmark that got less than the whole core was sharing it: the wall
             # time it reports is inflated by the neighbours, which the comparison must know.
             cpu_share = (time.process_time() - cpu_started) / max(
@@ -228,4 +223,5 @@ def measure_case(
         device_memory=device_memory_stats(hardware),
         machine_probe_ms=(probe_before, probe_after),
         cpu_share=cpu_share,
+        sample_probe_us=tuple(probes),
     )
