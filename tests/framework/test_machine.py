@@ -103,8 +103,10 @@ def run(case: CaseResult) -> RunResults:
     return RunResults(run_id="r", started_at="", finished_at="", environment={}, results=(case,))
 
 
-def verdict(base: CaseResult, cur: CaseResult) -> str:
-    rows = [r for r in compare_runs(run(base), run(cur)).rows if r.metric == "latency_ms"]
+def verdict(base: CaseResult, cur: CaseResult, history: float | None = None) -> str:
+    noise = {} if history is None else {cur.key: history}
+    comparison = compare_runs(run(base), run(cur), history_noise=noise)
+    rows = [r for r in comparison.rows if r.metric == "latency_ms"]
     assert len(rows) == 1
     return rows[0].verdict
 
@@ -184,7 +186,15 @@ def test_a_slowdown_hidden_by_a_faster_machine_is_caught(seed: int) -> None:
     assert verdict(old_base, old_cur) != "regression"
     # with randomly switching speeds on both sides
     mixed = machine_case(15.0, switching_speeds(rng), rng)
-    assert verdict(machine_case(10.0, switching_speeds(rng), rng), mixed) == "regression"
+    mixed_base = machine_case(10.0, switching_speeds(rng), rng)
+    assert verdict(mixed_base, mixed) == "regression"
+    # the history store's noise of raw medians (the machine's two speeds in it) does not hide it
+    assert verdict(mixed_base, mixed, history=0.25) == "regression"
+    # while raw samples keep the margin the history store measured for them
+    steady_base = machine_case(10.0, all_at(1.0), rng, with_probes=False)
+    steady_cur = machine_case(15.0, all_at(1.0), rng, with_probes=False)
+    assert verdict(steady_base, steady_cur) == "regression"
+    assert verdict(steady_base, steady_cur, history=0.25) == "inconclusive"
     # a run entirely at one speed, the other entirely at the other: the change cannot be told
     # from the machine, and the verdict says so instead of passing it
     hidden = verdict(machine_case(10.0, all_at(SLOW), rng), machine_case(15.0, all_at(1.0), rng))

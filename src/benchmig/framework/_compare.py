@@ -313,7 +313,7 @@ def _evidence(base: CaseResult, cur: CaseResult, name: str, settings: _Settings)
     if sides[0] is None or sides[1] is None:
         return raw
     pair = (sides[0], sides[1])
-    noise = _comparison_noise(base, cur, pair, settings, 0.0)
+    noise = _comparison_noise(base, cur, pair, settings, 0.0, use_history=False)
     if noise >= raw.noise:
         return raw
     return _Evidence(_log_ratio(*pair), _p_value(*pair), noise, corrected=True)
@@ -354,18 +354,22 @@ def _comparison_noise(
     samples: tuple[tuple[float, ...], tuple[float, ...]],
     settings: _Settings,
     probe_weight: float | None,
+    *,
+    use_history: bool = True,
 ) -> float:
     """Relative noise of ``log(current / baseline)``: the two runs' noises in quadrature.
 
     Plus the machine's own drift between the runs (:func:`machine_drift`): a whole machine that
     got slower is noise to allow for, not a regression of the benchmark, in as far as the probe's
-    speed reaches it (``probe_weight``; 0 for samples already corrected for it).
+    speed reaches it (``probe_weight``; 0 for samples already corrected for it). The history
+    store's noise (of raw run medians, the machine's speed changes included) applies to raw
+    samples only (``use_history``).
     """
     noise = math.hypot(
         _run_noise(base, samples[0], settings), _run_noise(cur, samples[1], settings)
     )
     noise = math.hypot(noise, machine_drift(base, cur, probe_weight=probe_weight))
-    history = settings.history_noise.get(cur.key)
+    history = settings.history_noise.get(cur.key) if use_history else None
     # The history figure is per run; the difference of two such runs has sqrt(2) times its spread.
     return noise if history is None else max(noise, math.sqrt(2.0) * history)
 
