@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from benchmig.analyzer import _pipeline, analyze_paths
+from benchmig.analyzer import _pipeline, _worker, analyze_paths
 from benchmig.analyzer._cache import AnalysisCache
 from benchmig.analyzer._discover import discover
 from benchmig.analyzer._facts import FileFacts
@@ -219,3 +219,81 @@ def test_analyze_paths_reports_unreadable_and_loops_as_files(tmp_path: Path) -> 
     if hasattr(os, "symlink"):
         loop = analysis.file("loop")
         assert loop.facts.status == "skipped" and loop.migration.strategy == "manual"
+
+
+_TEMPLATE = """import time
+import torch
+
+
+class BertBenchmark:
+    def run(self, model="bert"):
+        start = time.perf_counter()
+        torch.cuda.synchronize()
+        return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    BertBenchmark().run()
+"""
+
+
+def _copies(root: Path) -> dict[str, str]:
+    texts = {
+        "a/bench_bert.py": _TEMPLATE,
+        "b/bench_bert.py": _TEMPLATE,  # the same name: the same model key
+        "c/bench_gpt.py": _TEMPLATE,  # another model key: another fingerprint
+        "d/run-copy.py": _TEMPLATE,  # not importable
+        "e/__init__.py": _TEMPLATE,  # a package's module name
+        "f/broken.py": "def f(:\n    pass\n" * 40,
+        "g/broken.py": "def f(:\n    pass\n" * 40,
+        "h/other.py": _TEMPLATE.replace("bert", "tres"),  # same size, other bytes
+    }
+    for rel, text in texts.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return texts
+
+
+def test_copies_are_analysed_once_with_their_own_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = _copies(tmp_path)
+    parsed: list[str] = []
+    real = _worker.extract_facts
+
+    def counting(rel_path: str, data: bytes, **kwargs: Any) -> FileFacts:
+        parsed.append(rel_path)
+        return real(rel_path, data, **kwargs)
+
+    monkeypatch.setattr(_worker, "extract_facts", counting)
+    records, stats = _run(tmp_path, jobs=1)
+    assert stats.analysed == len(texts)
+    assert sorted(parsed) == ["a/bench_bert.py", "f/broken.py", "h/other.py"]
+    for rel, text in texts.items():  # exactly what analysing the file alone gives
+        data = text.encode()
+        facts = real(rel, data)
+        fingerprint, dynamic = _worker._signals(rel, data, facts)
+        assert records[rel] == FileRecord(facts, fingerprint, dynamic), rel
+    assert records["d/run-copy.py"].facts.extra["importable"] is False
+    assert records["e/__init__.py"].facts.module == "e"
+    bert, gpt = records["b/bench_bert.py"].fingerprint, records["c/bench_gpt.py"].fingerprint
+    assert bert is not None and gpt is not None and bert.exact != gpt.exact
+
+
+def test_copies_in_a_pool_equal_the_in_process_run(tmp_path: Path) -> None:
+    _copies(tmp_path)
+    serial, _ = _run(tmp_path, jobs=1)
+    pooled, _ = _run(tmp_path, jobs=2)
+    assert pooled == serial
+
+
+def test_chunks_keep_files_of_equal_size_together(tmp_path: Path) -> None:
+    for n in range(150):
+        (tmp_path / f"same{n:03}.py").write_text("x = 1\n")
+    for n in range(100):
+        (tmp_path / f"own{n:03}.py").write_text("y = 2\n" * (n + 2))
+    chunks = _pipeline._chunks(discover([tmp_path]).files, 2)
+    holding = [c for c in chunks if any(f.rel_path.startswith("same") for f in c)]
+    assert len(holding) == 1 and sum(1 for f in holding[0] if f.size == 6) == 150
+    assert sum(len(c) for c in chunks) == 250
+    assert max(len(c) for c in chunks) <= _pipeline._MAX_TWIN_CHUNK_FILES

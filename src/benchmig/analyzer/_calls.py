@@ -21,6 +21,7 @@ _BENCH_LIKE_RE = re.compile(r"bench|measure|profil|latenc|throughput|infer|timin
 _BUILTINS = frozenset(dir(builtins))
 _OPEN_CALLS = frozenset({"open", "io.open", "builtins.open", "codecs.open"})
 _TIMING_KINDS = frozenset({"timeit", "torch_benchmark"})
+_SPECIAL_NAMES = SLEEP_CALLS | _OPEN_CALLS  # calls _special_call handles by name
 
 
 def handle_call(state: FileState, node: ast.Call) -> None:
@@ -30,7 +31,10 @@ def handle_call(state: FileState, node: ast.Call) -> None:
     name = qualified[0] if qualified is not None else None
     method = func.attr if func.__class__ is ast.Attribute else None
     _note_local_call(state, func, method)
-    if _special_call(state, node, name, method):
+    special = name in _SPECIAL_NAMES or (
+        method is not None and (method in METHOD_HANDLERS or method.startswith("DEFINE_"))
+    )
+    if special and _special_call(state, node, name, method):
         return
     rule = classify_call(name, method)
     if rule is None:
@@ -81,9 +85,13 @@ def _special_call(state: FileState, node: ast.Call, name: str | None, method: st
 def _executor_use(state: FileState, node: ast.Call, name: str | None) -> None:
     """A pool built from a variable (``executor_cls(max_workers=n)``), or a pool class passed
     to a helper (``run_pool(ThreadPoolExecutor, ...)``)."""
+    names = state.names
     for argument in (*node.args, *(k.value for k in node.keywords)):
-        if isinstance(argument, ast.Name | ast.Attribute):
-            qualified = state.names.qualify(argument)
+        cls = argument.__class__
+        if cls is ast.Name and names.lookup(argument.id) is None:  # type: ignore[attr-defined]
+            continue  # a name nothing bound: no qualified rule can match it
+        if cls is ast.Name or cls is ast.Attribute:
+            qualified = names.qualify(argument, RULE_ROOTS)
             rule = classify_call(qualified[0], None) if qualified is not None else None
             if rule is not None and rule[0] == "concurrency":
                 executor = qualified[0].rsplit(".", 1)[-1] if qualified else ""

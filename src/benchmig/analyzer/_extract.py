@@ -27,12 +27,15 @@ DEFAULT_MAX_BYTES = 8_000_000
 EXTRACTOR_VERSION = "1"
 
 
-def extract_facts(rel_path: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FileFacts:
+def extract_facts(
+    rel_path: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, sha256: str | None = None
+) -> FileFacts:
     """Everything the analyzer can know about one file without importing or running it.
 
     ``rel_path`` is the POSIX path relative to the analysed root (it names the module);
     ``data`` the file's bytes. Files that are empty, larger than ``max_bytes`` or binary are
     ``skipped``; files that do not parse are ``parse_error``; both carry a :class:`FileError`.
+    ``sha256`` is the bytes' hex digest when the caller has it already.
     """
     module, importable = module_name(rel_path)
     base: dict[str, Any] = {
@@ -44,9 +47,9 @@ def extract_facts(rel_path: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BY
     extra: dict[str, Any] = {"importable": importable}
     skip = precheck(data, max_bytes)
     if skip is not None:
-        digest = hashlib.sha256(data).hexdigest() if skip.reason != "too_large" else ""
+        digest = (sha256 or hashlib.sha256(data).hexdigest()) if skip.reason != "too_large" else ""
         return FileFacts(status="skipped", sha256=digest, error=skip, extra=extra, **base)
-    base["sha256"] = hashlib.sha256(data).hexdigest()
+    base["sha256"] = sha256 or hashlib.sha256(data).hexdigest()
     base["lines"] = count_lines(data)
     outcome = parse_source(rel_path, data)
     if outcome.tree is None:

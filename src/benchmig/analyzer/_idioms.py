@@ -163,6 +163,8 @@ _PREFIXES: tuple[tuple[str, CallRule], ...] = (
     ("timm.models.", ("model_loading", {})),
 )
 
+_PREFIX_HEADS = tuple(prefix for prefix, _ in _PREFIXES)
+
 _METHODS: dict[str, CallRule] = {
     "synchronize": ("device_sync", {}),
     "mark_step": ("device_sync", {}),
@@ -207,10 +209,11 @@ def classify_call(qualified: str | None, method: str | None) -> CallRule | None:
         rule = _EXACT.get(qualified)
         if rule is not None:
             return rule
-        for prefix, prefix_rule in _PREFIXES:
-            # A method of a returned object (``Compare(...).print``) is not the API itself.
-            if qualified.startswith(prefix) and "()" not in qualified:
-                return prefix_rule[0], {"api": qualified}
+        if qualified.startswith(_PREFIX_HEADS):
+            for prefix, prefix_rule in _PREFIXES:
+                # A method of a returned object (``Compare(...).print``) is not the API itself.
+                if qualified.startswith(prefix) and "()" not in qualified:
+                    return prefix_rule[0], {"api": qualified}
     if method is not None:
         return _METHODS.get(method)
     return None

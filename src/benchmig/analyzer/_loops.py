@@ -14,7 +14,13 @@ from typing import Any
 
 from benchmig.analyzer._literals import literal, source, words
 from benchmig.analyzer._state import FileState, LoopFrame, PendingSweep
-from benchmig.analyzer._values import argparse_values, as_list, parameter_name, resolve_values
+from benchmig.analyzer._values import (
+    Resolved,
+    argparse_values,
+    as_list,
+    parameter_name,
+    resolve_values,
+)
 
 __all__ = ["finish_loop", "settle_sweeps", "timed_around"]
 
@@ -118,8 +124,7 @@ def finish_loop(state: FileState, frame: LoopFrame) -> None:
     if not isinstance(node, ast.While):
         sweep = _sweep(state, node)
         if sweep is not None:
-            attrs, dest = sweep
-            state.pending_sweeps.append(PendingSweep(frame, attrs, dest))
+            state.pending_sweeps.append(PendingSweep(frame, *sweep))
             return
     if frame.timers or frame.samples:
         _emit_repeat(state, frame, timed_around=False)
@@ -166,10 +171,9 @@ def timed_around(state: FileState, start_line: int, end_line: int) -> int:
     return found
 
 
-def _sweep(
-    state: FileState, node: ast.For | ast.AsyncFor
-) -> tuple[dict[str, Any], str | None] | None:
-    """Attributes of a loop over parameter values, or None if it iterates something else."""
+def _sweep(state: FileState, node: ast.For | ast.AsyncFor) -> tuple[bool, Resolved] | None:
+    """Whether the loop's variable or iterable is parameter-like, and the values it iterates;
+    None if it iterates something else."""
     iterator = node.iter
     is_range = (
         isinstance(iterator, ast.Call)
@@ -188,7 +192,14 @@ def _sweep(
     resolved = resolve_values(state, iterator)
     if not param_like and resolved.origin not in ("literal", "module_constant", "argparse"):
         return None
-    attrs: dict[str, Any] = {
+    return param_like, resolved
+
+
+def _sweep_attrs(
+    node: ast.For | ast.AsyncFor, param_like: bool, resolved: Resolved
+) -> dict[str, Any]:
+    iterator = node.iter
+    return {
         "param_like": param_like,
         "variable": source(node.target),
         "parameter": parameter_name(node.target, iterator),
@@ -198,7 +209,6 @@ def _sweep(
         "constant": resolved.constant,
         "constructor_default": resolved.constructor_default,
     }
-    return attrs, resolved.dest
 
 
 def settle_sweeps(state: FileState) -> None:
@@ -207,15 +217,18 @@ def settle_sweeps(state: FileState) -> None:
     for pending in state.pending_sweeps:
         frame = pending.frame
         times_locally = frame.timers > 0 or frame.nested_timing
-        delegates = frame.user_calls and pending.attrs["param_like"]
+        delegates = frame.user_calls and pending.param_like
         if not (times_locally or frame.bench_calls or frame.called & timed or delegates):
             continue
-        attrs = dict(pending.attrs)
-        if pending.args_dest is not None and pending.args_dest in state.argparse_defaults:
-            resolved = argparse_values(state, pending.args_dest)
+        node = frame.node
+        if isinstance(node, ast.While):  # never: only for-loops are sweeps
+            continue
+        attrs = _sweep_attrs(node, pending.param_like, pending.resolved)
+        dest = pending.resolved.dest
+        if dest is not None and dest in state.argparse_defaults:
+            resolved = argparse_values(state, dest)
             attrs["values"] = as_list(resolved.values)
             attrs["constant"] = resolved.constant
-        node = frame.node
         state.emit(
             "param_sweep",
             node,

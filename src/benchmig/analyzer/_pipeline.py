@@ -36,7 +36,7 @@ from benchmig.analyzer._worker import (
     Outcome,
     WorkerTask,
     analyse_chunk,
-    analyse_file,
+    analyse_files,
     decode_record,
     internal_error,
     paused_gc,
@@ -58,6 +58,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 8_000_000
 _IN_PROCESS_BYTES = 6_000_000  # below this, starting workers (~0.6 s each) costs more than it saves
 _MAX_CHUNK_FILES = 64
+_MAX_TWIN_CHUNK_FILES = 256  # a chunk may grow to this to keep files of equal size together
 _FLUSH_BYTES = 16_000_000  # cache writes are batched up to this many bytes of records
 
 Progress = Callable[[int, int], None]
@@ -117,16 +118,22 @@ def cache_namespace(extractor: Extractor | None) -> str:
 
 
 def _chunks(files: Sequence[SourceFile], jobs: int) -> deque[Chunk]:
-    """Largest files first (no straggler at the end), in chunks of roughly equal bytes."""
+    """Largest files first (no straggler at the end), in chunks of roughly equal bytes.
+
+    Files of equal size stay in one chunk (up to a bound), so that copies of a file, which a
+    worker analyses once per chunk, are found.
+    """
     ordered = sorted(files, key=lambda f: (-f.size, f.rel_path))
     target = min(max(sum(f.size for f in ordered) // (jobs * 24), 256_000), 4_000_000)
     chunks: deque[Chunk] = deque()
     current: list[SourceFile] = []
     size = 0
-    for source in ordered:
+    for n, source in enumerate(ordered):
         current.append(source)
         size += source.size
-        if size >= target or len(current) >= _MAX_CHUNK_FILES:
+        full = size >= target or len(current) >= _MAX_CHUNK_FILES
+        twin_next = n + 1 < len(ordered) and ordered[n + 1].size == source.size
+        if full and not (twin_next and len(current) < _MAX_TWIN_CHUNK_FILES):
             chunks.append(tuple(current))
             current, size = [], 0
     if current:
@@ -232,7 +239,7 @@ def _outcome_batches(
                 tally.crashes += sum(1 for o in outcomes if o.worker_died)
                 yield outcomes
     for chunk in chunks:  # everything when jobs == 1; what is left if no pool could start
-        yield [analyse_file(source, task, cache) for source in chunk]
+        yield analyse_files(chunk, task, cache)
 
 
 def _cached_fast(

@@ -38,9 +38,20 @@ def contains_random(state: FileState, node: ast.AST) -> bool:
     return False
 
 
+_METRIC_NAMES: dict[str, bool] = {}  # names repeat across a tree: one regex search per name
+_METRIC_NAMES_MAX = 200_000
+
+
 def is_metric_name(text: str) -> bool:
     """Whether a variable, attribute or key names a performance metric (latency, memory...)."""
-    return METRIC_NAME_RE.search(text) is not None
+    if len(text) > 64:
+        return METRIC_NAME_RE.search(text) is not None
+    found = _METRIC_NAMES.get(text)
+    if found is None:
+        if len(_METRIC_NAMES) >= _METRIC_NAMES_MAX:
+            _METRIC_NAMES.clear()
+        found = _METRIC_NAMES[text] = METRIC_NAME_RE.search(text) is not None
+    return found
 
 
 def emit_simulation(state: FileState, node: ast.AST, detail: str, target: str | None) -> None:

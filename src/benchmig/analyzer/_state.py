@@ -9,13 +9,16 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from benchmig.analyzer._complexity import Complexity
 from benchmig.analyzer._facts import Idiom, ImportRecord
 from benchmig.analyzer._idioms import SIMULATION_SWITCH_RE
 from benchmig.analyzer._literals import source
 from benchmig.analyzer._names import NameTable, dotted
+
+if TYPE_CHECKING:
+    from benchmig.analyzer._values import Resolved
 
 __all__ = ["MODULE_SCOPE", "FileState", "LoopFrame", "Scope", "TimerVar"]
 
@@ -70,11 +73,15 @@ class Scope:
 
 @dataclass
 class PendingSweep:
-    """A loop over parameter values whose timing may be delegated to local functions."""
+    """A loop over parameter values whose timing may be delegated to local functions.
+
+    Only what depends on the walk's state is kept (the values resolved where the loop is);
+    the source texts of its attributes are spelled out if the sweep is emitted at all.
+    """
 
     frame: LoopFrame
-    attrs: dict[str, Any]
-    args_dest: str | None  # iterates ``args.<dest>``: values come from argparse defaults
+    param_like: bool  # the loop variable or the iterable is named like a parameter
+    resolved: Resolved  # the iterated values, as known where the loop is
 
 
 class FileState:

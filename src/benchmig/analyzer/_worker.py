@@ -18,10 +18,16 @@ from pathlib import Path
 
 from benchmig.analyzer._cache import AnalysisCache, entry_key
 from benchmig.analyzer._classify import DynamicCall, find_dynamic_code
-from benchmig.analyzer._clusters import Fingerprint, fingerprint_source, normalise_source
+from benchmig.analyzer._clusters import (
+    Fingerprint,
+    fingerprint_source,
+    model_key_pattern,
+    normalise_source,
+)
 from benchmig.analyzer._discover import SourceFile, skipped_facts
 from benchmig.analyzer._extract import extract_facts
 from benchmig.analyzer._facts import FileFacts
+from benchmig.analyzer._source import module_name
 
 __all__ = [
     "Extractor",
@@ -30,6 +36,7 @@ __all__ = [
     "WorkerTask",
     "analyse_chunk",
     "analyse_file",
+    "analyse_files",
     "decode_record",
     "encode_record",
     "internal_error",
@@ -138,9 +145,10 @@ def _read(source: SourceFile, max_bytes: int) -> bytes | FileFacts:
         return skipped_facts(source.rel_path, "unreadable", message, source.size)
 
 
-def _extract(task: WorkerTask, rel_path: str, data: bytes) -> FileFacts:
-    extractor = extract_facts if task.extractor is None else task.extractor
-    return extractor(rel_path, data, max_bytes=task.max_bytes)
+def _extract(task: WorkerTask, rel_path: str, data: bytes, sha: str) -> FileFacts:
+    if task.extractor is None:  # the digest is already known: do not hash the bytes twice
+        return extract_facts(rel_path, data, max_bytes=task.max_bytes, sha256=sha)
+    return task.extractor(rel_path, data, max_bytes=task.max_bytes)
 
 
 def _signals(
@@ -155,8 +163,46 @@ def _signals(
     return fingerprint_source(normalised), dynamic
 
 
-def analyse_file(source: SourceFile, task: WorkerTask, cache: AnalysisCache | None) -> Outcome:
-    """Read, hash, look up and (on a miss) analyse one file; never raises for a bad file."""
+Twins = dict[str, tuple[FileRecord, str]]
+"""Records analysed so far in a chunk, by content hash, with the path they were analysed as."""
+
+
+def _retarget(twin: tuple[FileRecord, str], rel_path: str, data: bytes) -> FileRecord:
+    """The record of a file whose bytes equal an already analysed file's (a copy elsewhere in
+    the tree): the same facts under its own path and module name.
+
+    Nothing the default extractor finds depends on the path but the module name (and whether
+    it is importable); the fingerprint does, through the model key in the file's name, so it is
+    computed again unless both names give the same key.
+    """
+    record, first_path = twin
+    facts = record.facts
+    module, importable = module_name(rel_path)
+    extra = dict(facts.extra)
+    if "importable" in extra:
+        extra["importable"] = importable
+    facts = replace(facts, path=rel_path, module=module, extra=extra)
+    same_key = rel_path.rsplit("/", 1)[-1] == first_path.rsplit("/", 1)[-1]
+    if not same_key:
+        mine, theirs = model_key_pattern(rel_path), model_key_pattern(first_path)
+        same_key = (mine and mine.pattern) == (theirs and theirs.pattern)
+    if same_key:
+        return FileRecord(facts, record.fingerprint, record.dynamic)
+    fingerprint, dynamic = _signals(rel_path, data, facts)
+    return FileRecord(facts, fingerprint, dynamic)
+
+
+def analyse_file(
+    source: SourceFile,
+    task: WorkerTask,
+    cache: AnalysisCache | None,
+    twins: Twins | None = None,
+) -> Outcome:
+    """Read, hash, look up and (on a miss) analyse one file; never raises for a bad file.
+
+    With ``twins`` (the default extractor only), a file whose bytes were analysed before in the
+    same chunk reuses those facts (see :func:`_retarget`), and what is analysed is added to it.
+    """
     data = _read(source, task.max_bytes)
     if isinstance(data, FileFacts):
         return Outcome(source, FileRecord(data), cacheable=False)
@@ -165,16 +211,24 @@ def analyse_file(source: SourceFile, task: WorkerTask, cache: AnalysisCache | No
         key = entry_key(task.namespace, sha, source.rel_path)
         cached = decode_record(cache.get(key), source.rel_path)
         if cached is not None:
+            if twins is not None:
+                twins.setdefault(sha, (cached, source.rel_path))
             return Outcome(source, cached, sha, cached=True)
+    twin = twins.get(sha) if twins is not None else None
+    if twin is not None:
+        return Outcome(source, _retarget(twin, source.rel_path, data), sha)
     try:
-        facts = _extract(task, source.rel_path, data)
+        facts = _extract(task, source.rel_path, data, sha)
         fingerprint, dynamic = _signals(source.rel_path, data, facts)
     except Exception as exc:  # the extractor's bug must not stop the run: report it per file
         logger.debug("internal error on %s", source.rel_path, exc_info=True)
         message = f"internal error while analysing: {type(exc).__name__}: {exc}"
         record = FileRecord(internal_error(source, message, data))
         return Outcome(source, record, sha, cached=False, cacheable=False)
-    return Outcome(source, FileRecord(facts, fingerprint, dynamic), sha)
+    record = FileRecord(facts, fingerprint, dynamic)
+    if twins is not None:
+        twins[sha] = (record, source.rel_path)
+    return Outcome(source, record, sha)
 
 
 _WORKER_CACHES: dict[tuple[str, str], AnalysisCache | None] = {}
@@ -214,13 +268,23 @@ def paused_gc() -> Iterator[Callable[[], None]]:
             gc.enable()
 
 
+def analyse_files(
+    chunk: Sequence[SourceFile], task: WorkerTask, cache: AnalysisCache | None
+) -> list[Outcome]:
+    """Analyse a chunk in this process (records stay decoded); copies are analysed once."""
+    twins: Twins | None = {} if task.extractor is None else None
+    return [analyse_file(source, task, cache, twins) for source in chunk]
+
+
 def analyse_chunk(chunk: Sequence[SourceFile], task: WorkerTask) -> list[Outcome]:
     """The task a worker process runs: a chunk of files, in order."""
     cache = _worker_cache(task)
     outcomes = []
+    # Copies of one file (same bytes) have the same size: the chunker keeps them together.
+    twins: Twins | None = {} if task.extractor is None else None
     with paused_gc() as sweep:
         for source in chunk:
-            outcome = analyse_file(source, task, cache)
+            outcome = analyse_file(source, task, cache, twins)
             outcomes.append(replace(outcome, record=outcome.packed()))
             sweep()
     return outcomes
