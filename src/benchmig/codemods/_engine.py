@@ -29,6 +29,7 @@ from benchmig.codemods._registry import CODEMOD_ORDER, codemod_class
 from benchmig.codemods._safety import check_output
 from benchmig.codemods._schedule import Progress, run_plan
 from benchmig.codemods._transform import FileResult, strategy_of
+from benchmig.codemods._unexplained import explain_manual
 from benchmig.codemods._writer import copy_tree, text_diff, tree_files, write_in_place
 from benchmig.errors import InputError
 
@@ -161,6 +162,9 @@ def apply_paths(
         for p in wanted
     }
     clusters, outcomes = decide_clusters(plan, outcomes)
+    outcomes = {
+        p: explain_manual(o, analysis.by_path.get(p), analysis) for p, o in outcomes.items()
+    }
     outputs = {p: r.output for p, r in results.items() if r.output is not None}
     created = {p: d for r in results.values() for p, d in r.new_files.items()}
     result = ApplyResult(

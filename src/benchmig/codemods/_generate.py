@@ -122,6 +122,36 @@ class _Bodies(cst.CSTTransformer):
         return updated_node.with_changes(body=_body(statements))
 
 
+class _FieldQuotes(cst.CSTTransformer):
+    """A string put into an f-string's field (``f"{self.config["key"]}"``) takes the quote the
+    f-string does not use: before Python 3.12 a field cannot reuse its f-string's quote."""
+
+    def __init__(self) -> None:
+        self.quotes: list[str] = []
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> bool:
+        self.quotes.append(node.quote)
+        return True
+
+    def leave_FormattedString(
+        self, original_node: cst.FormattedString, updated_node: cst.FormattedString
+    ) -> cst.FormattedString:
+        self.quotes.pop()
+        return updated_node
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.SimpleString:
+        if not self.quotes or len(self.quotes[-1]) != 1 or updated_node.quote != self.quotes[-1]:
+            return updated_node
+        other = "'" if updated_node.quote == '"' else '"'
+        prefix = updated_node.prefix
+        body = updated_node.value[len(prefix) + 1 : -1]
+        if other in body or "\\" in body:
+            return updated_node  # left for the output check to refuse
+        return updated_node.with_changes(value=f"{prefix}{other}{body}{other}")
+
+
 def render_class(
     plan: Plan, name: str, path: str, module: cst.Module, names: Mapping[str, str]
 ) -> cst.ClassDef:
@@ -159,6 +189,8 @@ def render_class(
     parsed = cst.parse_statement(text, config=module.config_for_parsing)
     assert isinstance(parsed, cst.ClassDef)
     updated = parsed.visit(_Bodies({"setup": plan.setup, "execute": plan.execute}))
+    assert isinstance(updated, cst.ClassDef)
+    updated = updated.visit(_FieldQuotes())
     assert isinstance(updated, cst.ClassDef)
     blank = cst.EmptyLine(newline=cst.Newline())
     return updated.with_changes(leading_lines=[blank, blank])

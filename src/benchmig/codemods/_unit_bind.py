@@ -245,9 +245,16 @@ def _entry_value(b: Builder, scope: Scope, param: cst.Param) -> tuple[cst.BaseEx
         return param.default, Evaluator(b.ctx.constants).value(param.default)
     option = b.ctx.options.get(name)
     if option is not None:
-        b.origin[name] = name
         value = list(option.values) if option.is_list else option.default
-        return literal(jsonable(value)), value
+        data = jsonable(value)
+        if data is UNKNOWN:
+            raise b.unsafe(
+                param,
+                f"parameter {name!r} of {scope.name} takes the option of the same name, whose "
+                "default cannot be known without running the code",
+            )
+        b.origin[name] = name
+        return literal(data), value
     plural = [o for o in b.ctx.options.values() if o.is_list and singular(o.dest) == name]
     if plural:
         key = b.add_param(name, list(plural[0].values), plural[0].dest)

@@ -1,0 +1,112 @@
+"""Why a benchmark file that no codemod migrated stays manual, from what the analysis saw in it.
+
+``register-benchmark`` records a reason for every measured unit it finds; a benchmark file in
+which it finds none (its timing is done by an imported harness, or by a timing idiom that forms
+no timed region: ``torch.utils.benchmark.Timer`` objects yielded to a runner, a profiler) would
+otherwise be reported ``manual`` with nothing to say. :func:`explain_manual` adds one manual unit
+to such a file, with the lines a person must look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from benchmig.analyzer import Analysis, FileReport
+from benchmig.analyzer._classify import MEASUREMENT_KINDS
+from benchmig.analyzer._facts import Idiom
+from benchmig.codemods._outcome import FileOutcome, UnitOutcome
+from benchmig.codemods._transform import NOTE_KINDS
+
+__all__ = ["explain_manual"]
+
+CODEMOD = "apply"  # the unit is the engine's note, not a codemod's decision
+_SHOWN = 4  # lines listed per reason
+_UNIT_KINDS = {"function": "function", "class": "class", "module": "module"}
+# Reasons about clocks first; a loop is only a timing idiom with a clock around it.
+_ORDER = {"torch_benchmark": 0, "timeit": 1, "cuda_event": 2, "timed_region": 3, "context_timer": 4}
+
+
+def explain_manual(
+    outcome: FileOutcome, report: FileReport | None, analysis: Analysis
+) -> FileOutcome:
+    """``outcome`` with one manual unit saying why, when it is a manual benchmark file that
+    parsed, does not use benchmig already, and no codemod recorded any measured unit in it;
+    else ``outcome`` unchanged."""
+    if outcome.strategy != "manual" or outcome.error is not None or report is None:
+        return outcome
+    if report.facts.status != "ok" or any(u.kind not in NOTE_KINDS for u in outcome.units):
+        return outcome
+    if any(r.module.split(".")[0] == "benchmig" for r in report.facts.imports):
+        return outcome  # on the framework already (a migrated file applied again)
+    measured = [i for i in report.facts.idioms if i.kind in MEASUREMENT_KINDS]
+    blockers = tuple(f"{b.location}: {b.reason}" for b in report.migration.blockers)
+    if measured:
+        first = min(measured, key=lambda i: i.line)
+        kind = _UNIT_KINDS.get(report.unit, "module")
+        unit, line, reasons = first.scope, first.line, _unextracted(report.path, measured)
+    else:
+        kind, unit = "helper_call", "<module>"
+        line, reasons = _delegated(report, analysis)
+    return replace(
+        outcome,
+        units=(
+            *outcome.units,
+            UnitOutcome(
+                unit=unit,
+                kind=kind,
+                line=line,
+                tier="manual",
+                codemod=CODEMOD,
+                reasons=(*reasons, *blockers),
+            ),
+        ),
+    )
+
+
+def _lines(idioms: Sequence[Idiom]) -> str:
+    lines = sorted({i.line for i in idioms})
+    shown = ", ".join(str(n) for n in lines[:_SHOWN])
+    return shown + (f" and {len(lines) - _SHOWN} more" if len(lines) > _SHOWN else "")
+
+
+def _unextracted(path: str, measured: Sequence[Idiom]) -> tuple[str, ...]:
+    """One reason per kind of timing idiom that formed no measured unit."""
+    reasons = []
+    for kind in sorted({i.kind for i in measured}, key=lambda k: (_ORDER.get(k, 9), k)):
+        found = [i for i in measured if i.kind == kind]
+        first = min(found, key=lambda i: i.line)
+        where = f"{path}:{first.line}: {first.detail} (line(s) {_lines(found)})"
+        if kind == "torch_benchmark":
+            reasons.append(
+                f"{where}: the Timer is not run where a codemod can follow it (it is returned or "
+                "yielded to a harness, or run in another scope): register each Timer's stmt as a "
+                "benchmark by hand"
+            )
+        else:
+            reasons.append(
+                f"{where}: this {kind.replace('_', ' ')} forms no timed region a codemod can "
+                "extract (that needs a clock read, or an event recorded, just before and just "
+                "after the timed code in one scope): migrate it by hand, or restructure it that "
+                "way and apply again"
+            )
+    return tuple(reasons)
+
+
+def _delegated(report: FileReport, analysis: Analysis) -> tuple[int, tuple[str, ...]]:
+    """The line and reason for a benchmark that times through code imported from the tree."""
+    for record, resolution in zip(report.facts.imports, report.imports, strict=False):
+        for target in resolution.targets:
+            helper = analysis.by_path.get(target)
+            if helper is None or not any(i.kind in MEASUREMENT_KINDS for i in helper.facts.idioms):
+                continue
+            names = ", ".join(record.names) or record.module
+            return record.line, (
+                f"{report.path}:{record.line}: the timing is done by {target} (imported: "
+                f"{names}), which no codemod rewrites for its callers: register the operation "
+                "this file hands to it as a benchmark by hand",
+            )
+    return 1, (
+        f"{report.path}: a benchmark entry point with no timed region any codemod recognises: "
+        "migrate it by hand",
+    )
