@@ -324,6 +324,22 @@ def test_cuda_events_and_elapsed_time() -> None:
     assert lines(result, "timed_region") == [8]
 
 
+def test_thread_and_async_events_are_not_cuda_events() -> None:
+    result = facts(
+        """
+        import threading, anyio, multiprocessing as mp
+        import torch
+        from deepspeed.accelerator import get_accelerator
+        stop = threading.Event()
+        ready = anyio.Event()
+        shared = mp.get_context("spawn").Event()
+        plain = torch.cuda.Event()
+        timed = get_accelerator().Event(enable_timing=True)
+        """
+    )
+    assert lines(result, "cuda_event") == [7, 8]
+
+
 def test_timeit_and_torch_benchmark() -> None:
     result = facts(
         """

@@ -17,6 +17,7 @@ from benchmig.analyzer._state import FileState
 
 __all__ = ["REFINERS", "Refiner", "path_hack_attrs"]
 
+_TORCH_ROOT = frozenset({"torch"})
 _PYTHON_RE = re.compile(r"(^|/)python[\d.]*(\.exe)?$")
 
 Refiner = Callable[[FileState, ast.Call, dict[str, Any]], "dict[str, Any] | None"]
@@ -111,7 +112,7 @@ def _command_tokens(state: FileState, node: ast.expr) -> list[str]:
         return text.split()
 
 
-def _cuda_event(state: FileState, node: ast.Call, attrs: dict[str, Any]) -> dict[str, Any]:
+def _cuda_event(state: FileState, node: ast.Call, attrs: dict[str, Any]) -> dict[str, Any] | None:
     func = node.func
     if isinstance(func, ast.Attribute) and func.attr == "elapsed_time":
         attrs["api"] = "elapsed_time"
@@ -139,11 +140,20 @@ def _cuda_event(state: FileState, node: ast.Call, attrs: dict[str, Any]) -> dict
         state.note_timing(timer=False)
         state.note_timed_scope()
         return attrs
-    for keyword in node.keywords:
-        if keyword.arg == "enable_timing":
-            value = keyword.value
-            attrs["enable_timing"] = isinstance(value, ast.Constant) and value.value is True
+    timing = [keyword for keyword in node.keywords if keyword.arg == "enable_timing"]
+    if not timing and not _is_torch_event_class(state, func):
+        # ``threading.Event()``, ``anyio.Event()``, ``ctx.Event()``: matched by the method
+        # name only, and with nothing that says it times a device, it is not a CUDA event.
+        return None
+    for keyword in timing:
+        value = keyword.value
+        attrs["enable_timing"] = isinstance(value, ast.Constant) and value.value is True
     return attrs
+
+
+def _is_torch_event_class(state: FileState, func: ast.expr) -> bool:
+    qualified = state.names.qualify(func, _TORCH_ROOT)
+    return qualified is not None and qualified[0].startswith("torch.")
 
 
 def _env(state: FileState, node: ast.Call, attrs: dict[str, Any]) -> dict[str, Any]:
