@@ -1,6 +1,7 @@
 """``migrate apply``: rewrite a legacy tree with the codemods, guided by its analysis.
 
-:func:`apply_paths` runs the analyzer (or loads its ``analysis.json``), plans which codemods
+:func:`apply_paths` runs the analyzer on the tree (:mod:`._scope`: given files, their whole
+project) or loads its ``analysis.json``, plans which codemods
 touch which file (:mod:`._plan`), rewrites the candidates in parallel, dependencies first
 (:mod:`._schedule`, :mod:`._transform`), decides each duplicate cluster once, renames clashing
 benchmark names (:mod:`._names`), and then, by mode, returns a diff, only reports, writes the
@@ -18,8 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from benchmig.analyzer import Analysis, FileReport, analyze_paths, load_analysis
-from benchmig.analyzer._discover import find_root
+from benchmig.analyzer import Analysis, FileReport
 from benchmig.codemods._clusters import ClusterOutcome, decide_clusters
 from benchmig.codemods._git import dirty_files
 from benchmig.codemods._names import plan_renames, rename_registrations, renamed_outcome
@@ -28,6 +28,7 @@ from benchmig.codemods._plan import FilePlan, build_plan
 from benchmig.codemods._registry import CODEMOD_ORDER, codemod_class
 from benchmig.codemods._safety import check_output
 from benchmig.codemods._schedule import Progress, run_plan
+from benchmig.codemods._scope import load_scope, selected_paths
 from benchmig.codemods._transform import FileResult, strategy_of
 from benchmig.codemods._unexplained import explain_manual
 from benchmig.codemods._writer import copy_tree, text_diff, tree_files, write_in_place
@@ -79,45 +80,23 @@ class ApplyResult:
         return [f for f in self.files if f.status == "error"]
 
 
-def _check_options(paths: Sequence[Path], root: Path, options: ApplyOptions) -> None:
-    if options.mode == "out":
-        if options.out_dir is None:
-            raise InputError("--out needs a folder: migrate apply PATH --out DIR")
-        out = Path(os.path.abspath(options.out_dir))
-        if out == root or root in out.parents:
-            raise InputError(
-                f"--out {options.out_dir} is inside the tree being migrated ({root}); choose a "
-                "folder outside it"
-            )
+def _check_options(options: ApplyOptions) -> None:
+    if options.mode == "out" and options.out_dir is None:
+        raise InputError("--out needs a folder: migrate apply PATH --out DIR")
     if options.jobs is not None and options.jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {options.jobs}")
     for name in options.codemods:
         codemod_class(name)
 
 
-def _load(paths: Sequence[Path], root: Path, options: ApplyOptions) -> Analysis:
-    if options.analysis is None:
-        return analyze_paths(list(paths), jobs=options.jobs, use_cache=options.use_cache)
-    analysis = load_analysis(options.analysis)
-    recorded = Path(analysis.root)
-    if recorded.exists() and recorded.resolve() != root.resolve():
-        raise InputError(
-            f"{options.analysis} describes {analysis.root}, not {root}: give the same PATH "
-            f"to apply, or re-create it with 'migrate analyze {root}'"
-        )
-    if not any(root.joinpath(*f.path.split("/")).exists() for f in analysis.files):
-        raise InputError(f"{options.analysis} names no file that exists under {root}")
-    return replace(analysis, root=str(root))
-
-
-def _selected(paths: Sequence[Path], root: Path, analysis: Analysis) -> list[str]:
-    starts = [Path(os.path.abspath(p)) for p in paths]
-    wanted = []
-    for report in analysis.files:
-        absolute = root.joinpath(*report.path.split("/"))
-        if any(absolute == s or s in absolute.parents for s in starts):
-            wanted.append(report.path)
-    return wanted
+def _check_out_dir(root: Path, options: ApplyOptions) -> None:
+    if options.mode == "out" and options.out_dir is not None:
+        out = Path(os.path.abspath(options.out_dir))
+        if out == root or root in out.parents:
+            raise InputError(
+                f"--out {options.out_dir} is inside the tree being migrated ({root}); choose a "
+                "folder outside it"
+            )
 
 
 def _left_alone(report: FileReport, plan: FilePlan) -> FileOutcome:
@@ -147,13 +126,15 @@ def apply_paths(
     is reported in the result, never raised.
     """
     started = time.perf_counter()
-    root = find_root(paths)
-    _check_options(paths, root, options)
-    analysis = _load(paths, root, options)
+    _check_options(options)
+    root, analysis = load_scope(
+        paths, options.analysis, jobs=options.jobs, use_cache=options.use_cache
+    )
+    _check_out_dir(root, options)
     if on_analysis is not None:
         on_analysis(analysis)
     plan = build_plan(analysis, options.codemods or CODEMOD_ORDER)
-    wanted = _selected(paths, root, analysis)
+    wanted = selected_paths(paths, root, analysis)
     todo = [p for p in plan.transformed if p in set(wanted)]
     results = run_plan(plan, analysis, root, todo, jobs=options.jobs, progress=progress)
     results = _dedupe(results, analysis, root)
