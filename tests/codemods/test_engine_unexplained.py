@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmig.codemods import ApplyOptions, ApplyResult, apply_paths
+from benchmig.codemods import ApplyOptions, ApplyResult, apply_paths, format_report
 from benchmig.codemods._outcome import FileOutcome
 from tests.codemods.trees import write_tree
 
@@ -99,11 +99,14 @@ def test_migrated_and_helper_files_get_no_extra_unit(tmp_path: Path) -> None:
     assert all(u.codemod != "apply" for u in files["harness.py"].units)
 
 
-def test_a_migrated_tree_applied_again_gets_no_explanation(tmp_path: Path) -> None:
+def test_a_migrated_tree_applied_again_is_reported_migrated(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "legacy", {"bench_called.py": TIMER_CALLED})
     out = tmp_path / "migrated"
     apply_paths([root], ApplyOptions(mode="out", out_dir=out, jobs=1, use_cache=False))
     again = apply_paths([out], ApplyOptions(mode="check", jobs=1, use_cache=False))
     (outcome,) = again.files
     assert outcome.status == "unchanged"
+    assert outcome.strategy == "migrated"
     assert all(u.codemod != "apply" for u in outcome.units)
+    assert "bench_called.py" not in format_report(again)  # quiet unless --verbose-report
+    assert format_report(again, verbose=True).startswith("bench_called.py: unchanged, migrated")

@@ -30,7 +30,7 @@ from benchmig.codemods._safety import check_output
 from benchmig.codemods._schedule import Progress, run_plan
 from benchmig.codemods._scope import load_scope, selected_paths
 from benchmig.codemods._transform import FileResult, strategy_of
-from benchmig.codemods._unexplained import explain_manual
+from benchmig.codemods._unexplained import explain_manual, mark_migrated
 from benchmig.codemods._writer import copy_tree, text_diff, tree_files, write_in_place
 from benchmig.errors import InputError
 
@@ -142,6 +142,7 @@ def apply_paths(
         p: results[p].outcome if p in results else _left_alone(analysis.by_path[p], plan.files[p])
         for p in wanted
     }
+    outcomes = {p: mark_migrated(o, analysis.by_path.get(p)) for p, o in outcomes.items()}
     clusters, outcomes = decide_clusters(plan, outcomes)
     outcomes = {
         p: explain_manual(o, analysis.by_path.get(p), analysis) for p, o in outcomes.items()

@@ -60,7 +60,7 @@ class FileOutcome:
 
     path: str  # relative to the root, POSIX
     status: Literal["changed", "unchanged", "skipped", "error"]
-    strategy: Literal["native", "adapter", "manual", "helper", "none"]
+    strategy: Literal["native", "adapter", "manual", "migrated", "helper", "none"]
     units: tuple[UnitOutcome, ...] = ()
     codemods: tuple[str, ...] = ()  # codemods that changed the file
     warnings: tuple[str, ...] = ()

@@ -21,7 +21,7 @@ __all__ = ["REPORT_KIND", "REPORT_SCHEMA_VERSION", "format_report", "report_docu
 
 REPORT_KIND = "benchmig-apply-report"
 REPORT_SCHEMA_VERSION = 1
-_STRATEGIES = ("native", "adapter", "manual", "helper", "none")
+_STRATEGIES = ("native", "adapter", "manual", "migrated", "helper", "none")
 _STATUSES = ("changed", "unchanged", "skipped", "error")
 
 
@@ -78,7 +78,7 @@ def write_report(result: ApplyResult, path: Path) -> None:
 def _file_lines(result: ApplyResult, verbose: bool) -> list[str]:
     lines = []
     for outcome in result.files:
-        quiet = outcome.status == "unchanged" and outcome.strategy == "none"
+        quiet = outcome.status == "unchanged" and outcome.strategy in ("none", "migrated")
         if quiet and not (verbose and outcome.warnings):
             continue
         codemods = f" [{', '.join(outcome.codemods)}]" if outcome.codemods else ""

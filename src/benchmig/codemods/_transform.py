@@ -55,7 +55,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-Strategy = Literal["native", "adapter", "manual", "helper", "none"]
+Strategy = Literal["native", "adapter", "manual", "migrated", "helper", "none"]
 NOTE_KINDS = frozenset({"timer", "params", "hardware"})
 """Unit kinds that note a supporting rewrite rather than migrate a measured unit."""
 _TIER_ORDER = {"native": 0, "adapter": 1, "manual": 2}

@@ -4,7 +4,8 @@
 which it finds none (its timing is done by an imported harness, or by a timing idiom that forms
 no timed region: ``torch.utils.benchmark.Timer`` objects yielded to a runner, a profiler) would
 otherwise be reported ``manual`` with nothing to say. :func:`explain_manual` adds one manual unit
-to such a file, with the lines a person must look at.
+to such a file, with the lines a person must look at. A file already on the framework (a
+migrated file applied again) is not manual at all: :func:`mark_migrated` calls it ``migrated``.
 """
 
 from __future__ import annotations
@@ -18,13 +19,25 @@ from benchmig.analyzer._facts import Idiom
 from benchmig.codemods._outcome import FileOutcome, UnitOutcome
 from benchmig.codemods._transform import NOTE_KINDS
 
-__all__ = ["explain_manual"]
+__all__ = ["explain_manual", "mark_migrated"]
 
 CODEMOD = "apply"  # the unit is the engine's note, not a codemod's decision
 _SHOWN = 4  # lines listed per reason
 _UNIT_KINDS = {"function": "function", "class": "class", "module": "module"}
 # Reasons about clocks first; a loop is only a timing idiom with a clock around it.
 _ORDER = {"torch_benchmark": 0, "timeit": 1, "cuda_event": 2, "timed_region": 3, "context_timer": 4}
+
+
+def mark_migrated(outcome: FileOutcome, report: FileReport | None) -> FileOutcome:
+    """``outcome`` as ``migrated`` when it is a manual file with no measured unit that imports
+    benchmig already (a migrated file applied again); else ``outcome`` unchanged."""
+    if outcome.strategy != "manual" or outcome.error is not None or report is None:
+        return outcome
+    if any(u.kind not in NOTE_KINDS for u in outcome.units):
+        return outcome
+    if any(r.module.split(".")[0] == "benchmig" for r in report.facts.imports):
+        return replace(outcome, strategy="migrated")
+    return outcome
 
 
 def explain_manual(
@@ -37,8 +50,6 @@ def explain_manual(
         return outcome
     if report.facts.status != "ok" or any(u.kind not in NOTE_KINDS for u in outcome.units):
         return outcome
-    if any(r.module.split(".")[0] == "benchmig" for r in report.facts.imports):
-        return outcome  # on the framework already (a migrated file applied again)
     measured = [i for i in report.facts.idioms if i.kind in MEASUREMENT_KINDS]
     blockers = tuple(f"{b.location}: {b.reason}" for b in report.migration.blockers)
     if measured:
