@@ -40,6 +40,7 @@ __all__ = [
     "file_facts",
     "file_report",
     "import_resolutions",
+    "imported_hardware",
     "keyword_arg",
     "new_file",
     "qualified_names",
@@ -178,6 +179,30 @@ def import_resolutions(analysis: Analysis | None, facts: FileFacts) -> tuple[Imp
         found = resolver.resolve(facts, record, search)
         results.append(ImportResolution(found.resolution, found.targets, found.reason, found.via))
     return tuple(results)
+
+
+def imported_hardware(analysis: Analysis | None, facts: FileFacts) -> list[str]:
+    """Backends the tree's custom detect functions imported by ``facts`` can choose.
+
+    ``from hardware_detection import get_device``: when the imported module of the tree defines
+    ``get_device`` as a hardware check, every backend that module checks for is one the
+    importing script may run on.
+    """
+    if analysis is None:
+        return []
+    found: list[str] = []
+    for record, resolution in zip(facts.imports, import_resolutions(analysis, facts), strict=True):
+        if resolution.resolution != "exact":
+            continue
+        for target in resolution.targets:
+            report = analysis.by_path.get(target)
+            if report is None:
+                continue
+            checks = [i for i in report.facts.idioms if i.kind == "hardware_check"]
+            detectors = {i.attrs.get("function") for i in checks if i.attrs.get("definition")}
+            if detectors and (not record.names or detectors & set(record.names)):
+                found.extend(b for i in checks for b in i.attrs.get("backends") or ())
+    return list(dict.fromkeys(found))
 
 
 def record_unit(context: CodemodContext, outcome: UnitOutcome) -> None:

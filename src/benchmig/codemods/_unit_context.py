@@ -145,6 +145,7 @@ class FileContext(FileFacts):
     main_guard: cst.If | None = None
     unit_calls: set[int] = field(default_factory=set)  # ids of calls of measured units
     memo: dict[str, Any] = field(default_factory=dict)
+    imported_hardware: list[str] = field(default_factory=list)  # from tree helpers
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per file (facts several planners ask for)."""

@@ -25,6 +25,7 @@ class FileFacts:
     module: cst.Module
     options: dict[str, ArgOption]
     resolve: QualNames
+    imported_hardware: list[str]
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per file (provided by the context)."""
@@ -70,12 +71,13 @@ class FileFacts:
         return names
 
     def hardware(self) -> list[str]:
-        """Hardware the file's code supports: ``cpu`` plus what its checks and choices name."""
+        """Hardware the file's code supports: ``cpu`` plus what its checks and choices name, and
+        what the tree's detect functions it imports can choose."""
         result: list[str] = self.cached("hardware", self._hardware)
         return result
 
     def _hardware(self) -> list[str]:
-        found: list[str] = ["cpu"]
+        found: list[str] = ["cpu", *self.imported_hardware]
         for node in find_all(self.module, _hardware_node):
             if isinstance(node, cst.SimpleString):
                 value = node.evaluated_value

@@ -34,7 +34,7 @@ from libcst.metadata import PositionProvider, ProviderT, QualifiedNameProvider
 
 from benchmig.codemods._generate import local_names
 from benchmig.codemods._outcome import OUTCOMES_KEY, UnitOutcome
-from benchmig.codemods._support import PATH_KEY
+from benchmig.codemods._support import PATH_KEY, file_facts, imported_hardware, tree_analysis
 from benchmig.codemods._unit_apply import apply_plans, name_plans
 from benchmig.codemods._unit_context import FileContext
 from benchmig.codemods._unit_find import find_units, plan_unit
@@ -109,6 +109,9 @@ class RegisterBenchmarkCommand(VisitorBasedCodemodCommand):
         path, module_name = self._where()
         with indexed(tree):
             ctx = FileContext.build(tree, self._qualnames, self._line, path, module_name)
+            ctx.imported_hardware = imported_hardware(
+                tree_analysis(self.context), file_facts(self.context, tree)
+            )
             plans: list[Plan] = []
             for unit in find_units(ctx):
                 plans.extend(plan_unit(ctx, unit))
