@@ -45,8 +45,8 @@ class Crashes(BenchmarkBase):
         if self.config["n"] == 1:
             os.kill(os.getpid(), signal.SIGSEGV)
 
-@BenchmarkRegistry.register(name="needs_cuda", hardware=["cuda"])
-class NeedsCuda(BenchmarkBase):
+@BenchmarkRegistry.register(name="needs_webnn", hardware=["webnn"])
+class NeedsWebnn(BenchmarkBase):
     def execute(self):
         pass
 
@@ -120,10 +120,10 @@ def test_in_process_run_records_failures_and_runs_cleanup(
 
 
 def test_unavailable_hardware_is_skipped_with_the_reason(registry: BenchmarkRegistry) -> None:
-    runner = _run(registry, ["needs_cuda"])
+    runner = _run(registry, ["needs_webnn"])
     (result,) = runner.results
     assert result.status == "skipped"
-    assert "cuda is not available here" in (result.error or "")
+    assert "webnn is not available here" in (result.error or "")
 
 
 def test_execute_seed_api_and_save_results(registry: BenchmarkRegistry, tmp_path: Path) -> None:
