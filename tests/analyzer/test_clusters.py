@@ -193,3 +193,21 @@ def test_sketch_agreement_tracks_shingle_jaccard(words: list[str], changes: int)
     assert abs(estimate - jaccard) < 0.2
     if jaccard == 1.0:
         assert estimate == 1.0
+
+
+_KEY_WORDS = st.sampled_from(
+    [b"bert", b"Bert", b"BERT", b"bert_base", b"BertBase", b"base", b"robert", b"x", b" ", b"\n"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_KEY_WORDS, max_size=30), st.sampled_from(["hf_bert_base.py", "a/test_opt.py"]))
+def test_normalising_replaces_the_key_exactly_where_its_pattern_matches(
+    words: list[bytes], path: str
+) -> None:
+    # normalise_source skips the pattern when no spelling of the key occurs: same result
+    text = b"x = ".join(words) + b' # bert comment\ny = "bert string"\n'
+    pattern = model_key_pattern(path)
+    assert pattern is not None
+    stripped = normalise_source("test.py", text)  # no model key: strings and comments go
+    assert normalise_source(path, text) == replace_model_key(pattern, stripped)

@@ -19,6 +19,11 @@ __all__ = ["AssignmentRules"]
 _EVENT_CLASSES = frozenset(
     {"torch.cuda.Event", "torch.Event", "torch.xpu.Event", "torch.mps.Event"}
 )
+# First names of every clock and event class: a call on anything else that was not imported
+# (``self.model(x)``) can be none of them, so its qualified name is not built.
+_TIMER_ROOTS = frozenset(n.split(".", 1)[0] for n in STRONG_CLOCKS | WEAK_CLOCKS | _EVENT_CLASSES)
+_ENV_ROOTS = frozenset({"os"})
+_SWITCH_VALUES = frozenset({ast.Call, ast.Compare, ast.UnaryOp, ast.BoolOp})
 
 
 class AssignmentRules:
@@ -30,46 +35,63 @@ class AssignmentRules:
 
     def assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         value = node.value
-        regions_before = self.exprs.regions
+        exprs = self.exprs
+        regions_before = exprs.regions
         if value is not None:
-            self.exprs.walk(value)
-        is_delta = self.exprs.regions > regions_before
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            exprs.walk(value)
+        is_delta = exprs.regions > regions_before
+        targets = node.targets if node.__class__ is ast.Assign else [node.target]  # type: ignore[union-attr]
         for target in targets:
-            self.exprs.walk(target)
+            exprs.walk(target)
             if value is not None:
                 self._bind(target, value, is_delta, node)
 
     def _bind(self, target: ast.expr, value: ast.expr, is_delta: bool, node: ast.stmt) -> None:
         state = self.state
-        scope = state.scope
         target_cls = target.__class__
-        if target_cls is ast.Subscript and _is_sys_path(state, target.value):  # type: ignore[attr-defined]
-            state.emit(
-                "sys_path_hack",
-                node,
-                "sys.path[...] = ...",
-                path_hack_attrs(state, node, _first_element(value), "assign"),
-            )
+        if target_cls is ast.Name:
+            key: str | None = target.id  # type: ignore[attr-defined]
+        elif target_cls is ast.Subscript:
+            self._bind_item(target, value, node)  # type: ignore[arg-type]
             return
-        key = dotted(target)
+        else:
+            key = dotted(target)
         if key is None:
-            if target_cls is ast.Subscript and isinstance(target.slice, ast.Constant):  # type: ignore[attr-defined]
-                self._check_random(str(target.slice.value), value, node)  # type: ignore[attr-defined]
             return
-        self._check_random(key, value, node)
-        called = state.names.qualify(value.func) if value.__class__ is ast.Call else None
-        _record_timer(state, key, value, called[0] if called is not None else None, is_delta)
-        if state.may_simulate and _reads_simulation_env(state, value):
+        if state.may_randomise:
+            self._check_random(key, value, node)
+        scope = state.scopes[-1]
+        called = (
+            state.names.qualify(value.func, _TIMER_ROOTS) if value.__class__ is ast.Call else None
+        )
+        if called is not None or is_delta:
+            _record_timer(state, key, value, called[0] if called is not None else None, is_delta)
+        elif key in scope.timer_vars:  # no longer a clock read
+            del scope.timer_vars[key]
+        # The file-wide gate last: most files never read such a switch, so it is not computed.
+        if _reads_simulation_env(state, value) and state.may_simulate:
             state.sim_flags.add(key)
-        if key.startswith("self.") and scope.kind == "function":
-            _record_attribute(state, key, value)
         if target_cls is ast.Name:
             scope.values[key] = value
             if value.__class__ is ast.Name or value.__class__ is ast.Attribute:
                 qualified = state.names.qualify(value)
                 if qualified is not None and qualified[1]:
                     state.names.bind(key, qualified[0])
+        elif key.startswith("self.") and scope.kind == "function":
+            _record_attribute(state, key, value)
+
+    def _bind_item(self, target: ast.Subscript, value: ast.expr, node: ast.stmt) -> None:
+        """``sys.path[0:0] = [...]`` (a path hack) or ``results["latency"] = random...``."""
+        state = self.state
+        if _is_sys_path(state, target.value):
+            state.emit(
+                "sys_path_hack",
+                node,
+                "sys.path[...] = ...",
+                path_hack_attrs(state, node, _first_element(value), "assign"),
+            )
+        elif isinstance(target.slice, ast.Constant):
+            self._check_random(str(target.slice.value), value, node)
 
     def _check_random(self, target: str, value: ast.expr, node: ast.stmt) -> None:
         state = self.state
@@ -133,6 +155,8 @@ def _first_element(value: ast.expr) -> ast.expr:
 
 def _reads_simulation_env(state: FileState, value: ast.expr) -> bool:
     """``SIM = os.environ.get("WEBGPU_SIMULATION", "0") == "1"``: a simulation switch."""
+    if value.__class__ not in _SWITCH_VALUES:  # most values: names, constants, attributes
+        return False
     while isinstance(value, ast.Compare | ast.UnaryOp | ast.BoolOp):
         value = (
             value.left
@@ -143,7 +167,7 @@ def _reads_simulation_env(state: FileState, value: ast.expr) -> bool:
         )
     if not isinstance(value, ast.Call):
         return False
-    qualified = state.names.qualify(value.func)
+    qualified = state.names.qualify(value.func, _ENV_ROOTS)
     if qualified is None or not qualified[0].startswith(("os.environ.get", "os.getenv")):
         return False
     inner = value

@@ -27,13 +27,28 @@ _SPECIAL_NAMES = SLEEP_CALLS | _OPEN_CALLS  # calls _special_call handles by nam
 def handle_call(state: FileState, node: ast.Call) -> None:
     """Record the idioms one call expresses."""
     func = node.func
-    qualified = state.names.qualify(func, RULE_ROOTS)
-    name = qualified[0] if qualified is not None else None
-    method = func.attr if func.__class__ is ast.Attribute else None
-    _note_local_call(state, func, method)
-    special = name in _SPECIAL_NAMES or (
-        method is not None and (method in METHOD_HANDLERS or method.startswith("DEFINE_"))
-    )
+    cls = func.__class__
+    method: str | None = None
+    if cls is ast.Name:  # most calls: resolve the name here, without qualify()
+        ident: str = func.id  # type: ignore[attr-defined]
+        name: str | None = state.names.lookup(ident)
+        if name is None:
+            name = ident
+        if ident not in _BUILTINS:
+            loops = state.scopes[-1].loops
+            state.note_call(ident, bool(loops) and _BENCH_LIKE_RE.search(ident) is not None)
+        special = name in _SPECIAL_NAMES
+    else:
+        qualified = state.names.qualify(func, RULE_ROOTS)
+        name = qualified[0] if qualified is not None else None
+        if cls is ast.Attribute:
+            method = func.attr  # type: ignore[attr-defined]
+            _note_method_call(state, func, method)
+            special = (
+                method in METHOD_HANDLERS or method.startswith("DEFINE_") or name in _SPECIAL_NAMES
+            )
+        else:
+            special = name in _SPECIAL_NAMES
     if special and _special_call(state, node, name, method):
         return
     rule = classify_call(name, method)
@@ -112,17 +127,13 @@ def _executor_use(state: FileState, node: ast.Call, name: str | None) -> None:
         )
 
 
-def _note_local_call(state: FileState, func: ast.expr, method: str | None) -> None:
-    in_loop = bool(state.scope.loops)  # benchmark-like names matter only for loop bodies
-    if func.__class__ is ast.Name:
-        name: str = func.id
-        if name not in _BUILTINS:
-            state.note_call(name, in_loop and _BENCH_LIKE_RE.search(name) is not None)
-    elif method is not None:
-        bench_like = in_loop and _BENCH_LIKE_RE.search(method) is not None
-        receiver = func.value  # type: ignore[attr-defined]
-        class_name = state.scope.class_name
-        if class_name and receiver.__class__ is ast.Name and receiver.id in ("self", "cls"):
-            state.note_call(f"{class_name}.{method}", bench_like)
-        elif bench_like:
-            state.note_call(None, True)
+def _note_method_call(state: FileState, func: ast.expr, method: str) -> None:
+    """``self.method()`` in a class (a local call), or a benchmark-like method in a loop."""
+    scope = state.scopes[-1]
+    bench_like = bool(scope.loops) and _BENCH_LIKE_RE.search(method) is not None
+    receiver = func.value  # type: ignore[attr-defined]
+    class_name = scope.class_name
+    if class_name and receiver.__class__ is ast.Name and receiver.id in ("self", "cls"):
+        state.note_call(f"{class_name}.{method}", bench_like)
+    elif bench_like:
+        state.note_call(None, True)

@@ -107,8 +107,9 @@ class _TokenIds(dict[bytes, int]):
 _TOKEN_IDS = _TokenIds()
 
 
-def model_key_pattern(rel_path: str) -> re.Pattern[bytes] | None:
-    """A pattern for the file's model key (from the distinctive words of its name), or ``None``."""
+def _model_keys(rel_path: str) -> list[str]:
+    """The model key's spellings from the file's name (lowercase words joined by ``_?``),
+    longest first."""
     stem = rel_path.rsplit("/", 1)[-1]
     if stem.endswith(".py"):
         stem = stem[:-3]
@@ -119,26 +120,34 @@ def model_key_pattern(rel_path: str) -> re.Pattern[bytes] | None:
             runs.append([])
         else:
             runs[-1].append(lowered)
-    keys = sorted(
+    return sorted(
         ("_?".join(re.escape(w) for w in run) for run in runs if len("".join(run)) >= 2),
         key=len,
         reverse=True,
     )
+
+
+def model_key_pattern(rel_path: str) -> re.Pattern[bytes] | None:
+    """A pattern for the file's model key (from the distinctive words of its name), or ``None``."""
+    keys = _model_keys(rel_path)
     if not keys:
         return None
     return re.compile("|".join(keys).encode())  # lowercase: see replace_model_key
 
 
-def replace_model_key(pattern: re.Pattern[bytes], text: bytes) -> bytes:
+def replace_model_key(
+    pattern: re.Pattern[bytes], text: bytes, lowered: bytes | None = None
+) -> bytes:
     """Replace the model key with ``@`` where it is a whole camel/snake word of a name:
     ``OptModel`` and ``opt_model`` but not ``Optional`` or ``empty_cache``.
 
-    The (lowercase) pattern runs over a lowercased copy, where its literal prefix makes the scan
-    fast; boundaries are checked in Python on the few matches, against the original text.
+    The (lowercase) pattern runs over a lowercased copy (``lowered``, if the caller has it),
+    where its literal prefix makes the scan fast; boundaries are checked in Python on the few
+    matches, against the original text.
     """
     pieces: list[bytes] = []
     last = 0
-    for match in pattern.finditer(text.lower()):
+    for match in pattern.finditer(text.lower() if lowered is None else lowered):
         start, end = match.span()
         before, first, after = text[start - 1 : start], text[start : start + 1], text[end : end + 1]
         camel = (before.islower() or before.isdigit()) and first.isupper()
@@ -151,11 +160,15 @@ def replace_model_key(pattern: re.Pattern[bytes], text: bytes) -> bytes:
     return b"".join(pieces)
 
 
+_STRING_MARKS = [b"S" + b"\n" * lines for lines in range(64)]
+
+
 def _strip(match: re.Match[bytes]) -> bytes:
-    text = match.group(0)
-    if text[:1] == b"#":
+    text = match[0]
+    if text[0] == 35:  # "#": a comment
         return b""
-    return b"S" + b"\n" * text.count(b"\n")  # keep line numbers for later scans
+    lines = text.count(b"\n")  # keep line numbers for later scans
+    return _STRING_MARKS[lines] if lines < 64 else b"S" + b"\n" * lines
 
 
 def normalise_source(rel_path: str, data: bytes) -> bytes:
@@ -164,8 +177,16 @@ def normalise_source(rel_path: str, data: bytes) -> bytes:
     Line numbers are kept (a stripped multi-line string leaves its newlines).
     """
     text = _STRINGS_AND_COMMENTS.sub(_strip, data)
-    pattern = model_key_pattern(rel_path)
-    return text if pattern is None else replace_model_key(pattern, text)
+    keys = _model_keys(rel_path)
+    if not keys:
+        return text
+    lowered = text.lower()
+    # Every spelling starts with a literal word: a text without any of them has no key to
+    # replace, and its pattern need not even be compiled (half the files of a real tree).
+    if not any(key.split("_?", 1)[0].encode() in lowered for key in keys):
+        return text
+    pattern = re.compile("|".join(keys).encode())
+    return replace_model_key(pattern, text, lowered)
 
 
 def fingerprint_source(normalised: bytes) -> Fingerprint:

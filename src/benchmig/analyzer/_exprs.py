@@ -48,20 +48,19 @@ _SKIP_FIELDS = frozenset(
         "lineno",
     }
 )
-# Per node class: (fields holding one node, fields holding a list). Fields of a class always
-# hold the same shape, so the first node seen of a class fixes its layout. Lists may hold None
-# (``{**d}`` keys); popping a None or a str costs one lookup and visits nothing.
-_LAYOUTS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    ast.Constant: ((), ()),
-    ast.Name: ((), ()),
-    type(None): ((), ()),
-    str: ((), ()),
-}
+# Per node class: (handler, fields holding one node, fields holding a list), learned from the
+# first node seen of a class (fields of a class always hold the same shape). Lists may hold
+# None (``{**d}`` keys); popping a None or a str costs one lookup and visits nothing.
+Handler = Callable[["ExpressionWalker", Any], None]
+Entry = tuple[Handler | None, tuple[str, ...], tuple[str, ...]]
 _LEAVES = frozenset({ast.Name, ast.Constant, type(None), str})
+_TABLE: dict[type, Entry] = {leaf: (None, (), ()) for leaf in _LEAVES}
 _INDEX_WRAPPERS = frozenset({"int", "round", "math.floor", "math.ceil"})
+_VERSION_ATTRS = frozenset({"hip", "cuda"})  # torch.version.hip / .cuda
 
 
-def _layout_of(node: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _learn(node: Any) -> Entry:
+    """The table entry of a node's class (stored for ``ast`` classes)."""
     singles: list[str] = []
     lists: list[str] = []
     for name in getattr(node, "_fields", ()):
@@ -72,10 +71,10 @@ def _layout_of(node: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
             lists.append(name)
         elif value is None or isinstance(value, ast.AST):
             singles.append(name)
-    layout = (tuple(singles), tuple(lists))
+    entry = (_HANDLERS.get(node.__class__), tuple(singles), tuple(lists))
     if isinstance(node, ast.AST):
-        _LAYOUTS[node.__class__] = layout
-    return layout
+        _TABLE[node.__class__] = entry
+    return entry
 
 
 class ExpressionWalker:
@@ -84,55 +83,61 @@ class ExpressionWalker:
     def __init__(self, state: FileState) -> None:
         self.state = state
         self.regions = 0  # timed regions found so far (the walker reads it around assignments)
-        self._handlers: dict[type, Callable[[Any], None]] = {
-            ast.Call: self._call,
-            ast.BinOp: self._binop,
-            ast.Compare: self._compare,
-            ast.BoolOp: self._decision,
-            ast.IfExp: self._decision,
-            ast.comprehension: self._decision,
-            ast.Subscript: self._subscript,
-            ast.Attribute: self._attribute,
-            ast.Dict: self._dict,
-            ast.Yield: self._yield,
-            ast.YieldFrom: self._yield,
-        }
 
     def walk(self, root: ast.AST) -> None:
         """Visit ``root`` and everything below it."""
-        handlers = self._handlers
-        layouts = _LAYOUTS
         leaves = _LEAVES
+        if root.__class__ in leaves:  # a bare name or constant: nothing to visit
+            return
+        table = _TABLE
+        attribute = ast.Attribute
         stack: list[Any] = [root]
         pop = stack.pop
         push = stack.append
         while stack:
             node = pop()
             cls = node.__class__
-            handler = handlers.get(cls)
+            if cls is attribute:  # a sixth of all nodes: a chain ``a.b.c`` is walked in place
+                node = self._chain(node)
+                cls = node.__class__
+                if cls in leaves:
+                    continue
+            entry = table.get(cls)
+            if entry is None:
+                entry = _learn(node)
+            handler, singles, lists = entry
             if handler is not None:
-                handler(node)
-            layout = layouts.get(cls)
-            if layout is None:
-                layout = _layout_of(node)
-            singles, lists = layout
+                handler(self, node)
             # Names and constants (a third of all nodes) carry nothing: never stack them.
             for name in singles:
-                value = getattr(node, name, None)
+                value = getattr(node, name)
                 if value.__class__ not in leaves:
                     push(value)
             for name in lists:
-                for value in getattr(node, name, ()):
+                for value in getattr(node, name):
                     if value.__class__ not in leaves:
                         push(value)
+
+    def _chain(self, node: ast.Attribute) -> ast.expr:
+        """Visit the attributes of a chain ``a.b.c``; return what the chain starts from."""
+        while True:
+            if node.attr in _VERSION_ATTRS:
+                self._attribute(node)
+            value = node.value
+            if value.__class__ is not ast.Attribute:
+                return value
+            node = value
 
     # -- handlers ---------------------------------------------------------------------------
     def _call(self, node: ast.Call) -> None:
         handle_call(self.state, node)
-        if self.state.may_randomise and node.keywords:
+        if node.keywords and self.state.may_randomise:
             for keyword in node.keywords:
                 if keyword.arg and is_metric_name(keyword.arg):
                     self._check_random(keyword.value, keyword.arg, node)
+
+    def _boolop(self, node: ast.BoolOp) -> None:
+        self.state.complexity.add(len(node.values) - 1)
 
     def _decision(self, node: ast.AST) -> None:
         self.state.complexity.add(expression_decisions(node))
@@ -182,8 +187,8 @@ class ExpressionWalker:
 
     def _compare(self, node: ast.Compare) -> None:
         state = self.state
-        operands = [node.left, *node.comparators]
-        backends = hardware_strings(operands)
+        left = node.left
+        backends = hardware_strings([left, *node.comparators])
         if backends:
             state.emit(
                 "hardware_check",
@@ -191,8 +196,7 @@ class ExpressionWalker:
                 f"compares with {', '.join(backends)}",
                 {"backends": backends},
             )
-        left = node.left
-        if isinstance(left, ast.Constant) and isinstance(left.value, str):
+        if left.__class__ is ast.Constant and isinstance(left.value, str):
             for comparator in node.comparators:
                 if self._is_environ(comparator):
                     state.emit(
@@ -209,19 +213,24 @@ class ExpressionWalker:
         return qualified is not None and qualified[0] == "os.environ"
 
     def _subscript(self, node: ast.Subscript) -> None:
-        state = self.state
-        if node.ctx.__class__ is ast.Load and self._is_environ(node.value):
+        value = node.value
+        if (
+            value.__class__ is ast.Attribute
+            and node.ctx.__class__ is ast.Load
+            and self._is_environ(value)
+        ):
             key = node.slice
             variable = key.value if isinstance(key, ast.Constant) else source(key)
-            state.emit(
+            self.state.emit(
                 "env_switch",
                 node,
                 f"os.environ[{variable!r}]",
                 {"variable": variable, "api": "os.environ[]"},
             )
             return
-        if self._is_percentile_index(node.slice):
-            state.emit(
+        index = node.slice
+        if index.__class__ is ast.Call and self._is_percentile_index(index):
+            self.state.emit(
                 "statistics",
                 node,
                 "percentile by sorted index",
@@ -277,3 +286,17 @@ class ExpressionWalker:
     def _check_random(self, value: ast.expr, target: str, where: ast.AST) -> None:
         if contains_random(self.state, value):
             emit_simulation(self.state, where, f"random value for {target!r}", target)
+
+
+_HANDLERS: dict[type, Handler] = {
+    ast.Call: ExpressionWalker._call,
+    ast.BinOp: ExpressionWalker._binop,
+    ast.Compare: ExpressionWalker._compare,
+    ast.BoolOp: ExpressionWalker._boolop,
+    ast.IfExp: ExpressionWalker._decision,
+    ast.comprehension: ExpressionWalker._decision,
+    ast.Subscript: ExpressionWalker._subscript,
+    ast.Dict: ExpressionWalker._dict,
+    ast.Yield: ExpressionWalker._yield,
+    ast.YieldFrom: ExpressionWalker._yield,
+}

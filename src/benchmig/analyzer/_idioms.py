@@ -219,6 +219,9 @@ def classify_call(qualified: str | None, method: str | None) -> CallRule | None:
     return None
 
 
+_SEQUENCES = frozenset({ast.List, ast.Tuple, ast.Set})
+
+
 def _strings(node: ast.expr) -> Iterator[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         yield node.value
@@ -232,6 +235,9 @@ def hardware_strings(nodes: list[ast.expr]) -> list[str]:
     """Hardware backend names among string literals compared against (``device == "cuda"``)."""
     found: list[str] = []
     for node in nodes:
+        cls = node.__class__
+        if cls is not ast.Constant and cls not in _SEQUENCES:
+            continue  # most operands: names, calls, attributes
         for text in _strings(node):
             key = text.lower().split(":", 1)[0]
             if key in HARDWARE_STRINGS and key not in found:
@@ -249,10 +255,20 @@ _HW_NOUNS = words(
 )
 
 
+_HW_FUNCTIONS: dict[str, bool] = {}  # function names repeat across a tree: split each once
+_HW_FUNCTIONS_MAX = 100_000
+
+
 def is_hardware_function(name: str) -> bool:
     """``detect_hardware``, ``get_device``, ``check_cuda_hardware``, ``available_devices``..."""
-    tokens = set(name.lower().strip("_").split("_"))
-    return bool(tokens & _HW_VERBS) and bool(tokens & _HW_NOUNS)
+    found = _HW_FUNCTIONS.get(name)
+    if found is None:
+        tokens = set(name.lower().strip("_").split("_"))
+        found = bool(tokens & _HW_VERBS) and bool(tokens & _HW_NOUNS)
+        if len(_HW_FUNCTIONS) >= _HW_FUNCTIONS_MAX:
+            _HW_FUNCTIONS.clear()
+        _HW_FUNCTIONS[name] = found
+    return found
 
 
 _FILE_FORMATS = {

@@ -34,8 +34,19 @@ _PARAM_TOKENS = words(
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
-def _tokens(identifier: str) -> set[str]:
-    return {t for t in _CAMEL_RE.sub("_", identifier).lower().split("_") if t}
+_TOKENS: dict[str, frozenset[str]] = {}  # identifiers repeat across files: split each once
+_TOKENS_MAX = 100_000
+
+
+def _tokens(identifier: str) -> frozenset[str]:
+    found = _TOKENS.get(identifier)
+    if found is None:
+        found = frozenset(t for t in _CAMEL_RE.sub("_", identifier).lower().split("_") if t)
+        if len(identifier) <= 64:  # long string literals are not worth keeping
+            if len(_TOKENS) >= _TOKENS_MAX:
+                _TOKENS.clear()
+            _TOKENS[identifier] = found
+    return found
 
 
 def _identifiers(node: ast.AST) -> list[str]:

@@ -47,10 +47,13 @@ def dotted(expr: ast.expr) -> str | None:
 class NameTable:
     """Local names bound by imports (and plain aliases), per scope."""
 
-    __slots__ = ("_scopes",)
+    __slots__ = ("_scopes", "_visible")
 
     def __init__(self) -> None:
         self._scopes: list[dict[str, str]] = [{}]
+        # What every name resolves to from the innermost scope: one dict lookup per name
+        # (names are looked up for every call; scopes change only at function boundaries).
+        self._visible: dict[str, str] = {}
 
     def push(self) -> None:
         """Enter a function scope."""
@@ -58,20 +61,21 @@ class NameTable:
 
     def pop(self) -> None:
         """Leave the innermost function scope."""
-        if len(self._scopes) > 1:
-            self._scopes.pop()
+        # A scope that bound names hid others' bindings: they are visible again.
+        if len(self._scopes) > 1 and self._scopes.pop():
+            visible: dict[str, str] = {}
+            for scope in self._scopes:
+                visible.update(scope)
+            self._visible = visible
 
     def bind(self, local: str, qualified: str) -> None:
         """Make ``local`` stand for ``qualified`` in the innermost scope."""
         self._scopes[-1][local] = qualified
+        self._visible[local] = qualified
 
     def lookup(self, name: str) -> str | None:
         """The qualified name a local name was bound to, innermost scope first."""
-        for scope in reversed(self._scopes):
-            found = scope.get(name)
-            if found is not None:
-                return found
-        return None
+        return self._visible.get(name)
 
     def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
         """Record the names an import statement binds."""
@@ -106,7 +110,7 @@ class NameTable:
         """
         if expr.__class__ is ast.Name:
             base_name: str = expr.id
-            bound = self.lookup(base_name)
+            bound = self._visible.get(base_name)
             return (bound, True) if bound is not None else (base_name, False)
         node: ast.expr = expr
         while True:
@@ -120,7 +124,7 @@ class NameTable:
             else:
                 return None
         base: str = node.id  # type: ignore[attr-defined]
-        found = self.lookup(base)
+        found = self._visible.get(base)
         imported = found is not None
         if found is None:
             if roots is not None and base not in roots and base not in CONVENTIONAL_ALIASES:

@@ -232,9 +232,10 @@ class FileState:
 
     def note_call(self, callee: str | None, bench_like: bool) -> None:
         """A call of a function that may be defined in this file (or of a benchmark-like name)."""
+        scope = self.scopes[-1]
         if callee is not None:
-            self.call_graph.setdefault(self.scope.qualname, set()).add(callee)
-        loops = self.scope.loops
+            self.call_graph.setdefault(scope.qualname, set()).add(callee)
+        loops = scope.loops
         if loops:
             if callee is not None:
                 loops[-1].called.add(callee)

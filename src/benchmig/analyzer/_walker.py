@@ -31,7 +31,7 @@ __all__ = ["FactWalker"]
 
 _ENTER_EXIT = frozenset({"__enter__", "__exit__", "__aenter__", "__aexit__"})
 _TIMER_WORDS = ("timer", "timing", "timed", "stopwatch", "profile", "timeit", "elapsed")
-Handler = Callable[[Any], None]
+Handler = Callable[["FactWalker", Any], None]
 
 
 class FactWalker:
@@ -40,38 +40,19 @@ class FactWalker:
     def __init__(self, state: FileState) -> None:
         self.state = state
         self.exprs = ExpressionWalker(state)
-        assignments = AssignmentRules(state, self.exprs)
-        self._handlers: dict[type, Handler] = {
-            ast.FunctionDef: self._function,
-            ast.AsyncFunctionDef: self._function,
-            ast.ClassDef: self._class,
-            ast.If: self._if,
-            ast.For: self._for,
-            ast.AsyncFor: self._for,
-            ast.While: self._while,
-            ast.With: self._with,
-            ast.AsyncWith: self._with,
-            ast.Try: self._try,
-            ast.TryStar: self._try,
-            ast.Match: self._match,
-            ast.Import: self._import,
-            ast.ImportFrom: self._import,
-            ast.Assign: assignments.assign,
-            ast.AnnAssign: assignments.assign,
-            ast.AugAssign: assignments.aug_assign,
-        }
+        self.assignments = AssignmentRules(state, self.exprs)
 
     def walk(self, tree: ast.Module) -> None:
         """Walk a whole module."""
         self._body(tree.body)
 
     def _body(self, body: list[ast.stmt]) -> None:
-        handlers = self._handlers
+        handlers = _HANDLERS
         walk = self.exprs.walk
         for node in body:
             handler = handlers.get(node.__class__)
             if handler is not None:
-                handler(node)
+                handler(self, node)
             else:  # simple statements: only expressions below
                 walk(node)
 
@@ -161,7 +142,7 @@ class FactWalker:
         state = self.state
         state.complexity.add(1)
         self.exprs.walk(node.test)
-        if is_main_guard(node.test):
+        if node.test.__class__ is ast.Compare and is_main_guard(node.test):
             state.has_main_guard = True
             state.emit("main_guard", node, 'if __name__ == "__main__"', line=node.lineno)
         # Read lazily, when a sleep or a random metric appears in a branch.
@@ -260,6 +241,12 @@ class FactWalker:
             self._block(case.body)
 
     # -- imports and assignments -------------------------------------------------------------
+    def _assign(self, node: ast.Assign | ast.AnnAssign) -> None:
+        self.assignments.assign(node)
+
+    def _aug_assign(self, node: ast.AugAssign) -> None:
+        self.assignments.aug_assign(node)
+
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
         state = self.state
         state.names.bind_import(node)
@@ -285,3 +272,26 @@ class FactWalker:
                     after_sys_path_hack=after_hack,
                 )
             )
+
+
+# Statement handlers by node class, shared by every walker (no per-file table of bound methods:
+# that would make each walker a reference cycle, freed only by the garbage collector).
+_HANDLERS: dict[type, Handler] = {
+    ast.FunctionDef: FactWalker._function,
+    ast.AsyncFunctionDef: FactWalker._function,
+    ast.ClassDef: FactWalker._class,
+    ast.If: FactWalker._if,
+    ast.For: FactWalker._for,
+    ast.AsyncFor: FactWalker._for,
+    ast.While: FactWalker._while,
+    ast.With: FactWalker._with,
+    ast.AsyncWith: FactWalker._with,
+    ast.Try: FactWalker._try,
+    ast.TryStar: FactWalker._try,
+    ast.Match: FactWalker._match,
+    ast.Import: FactWalker._import,
+    ast.ImportFrom: FactWalker._import,
+    ast.Assign: FactWalker._assign,
+    ast.AnnAssign: FactWalker._assign,
+    ast.AugAssign: FactWalker._aug_assign,
+}
