@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from benchmig.analyzer._cache import CACHE_FILE_NAME, AnalysisCache, default_cache_dir, entry_key
+from benchmig.analyzer._cache import (
+    CACHE_FILE_NAME,
+    AnalysisCache,
+    analyzer_code_digest,
+    default_cache_dir,
+    entry_key,
+)
 
 NS = "benchmig=1;extractor=1;fingerprint=1"
 OLD_NS = time.time_ns() - 10 * 10**9  # a settled mtime, older than the racy window
@@ -99,3 +105,14 @@ def test_concurrent_writers_do_not_lose_entries(tmp_path: Path) -> None:
     assert not errors
     cache = _open(tmp_path, readonly=True)
     assert all(cache.get(f"{p}{n}") == p.encode() for p in "abc" for n in range(50))
+
+
+def test_the_namespace_changes_with_the_analyzer_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmig.analyzer import _pipeline
+
+    digest = analyzer_code_digest()
+    assert len(digest) == 16 and digest == analyzer_code_digest()
+    before = _pipeline.cache_namespace(None)
+    assert before.endswith(f";code={digest}")
+    monkeypatch.setattr(_pipeline, "analyzer_code_digest", lambda: "0" * 16)
+    assert _pipeline.cache_namespace(None) != before

@@ -4,7 +4,9 @@ Two tables make a warm re-run cheap:
 
 * ``entries``: ``key -> blob``, where the key hashes the file's sha256, its root-relative path
   (module names and the stem-normalised fingerprint depend on it) and the *namespace* (benchmig
-  version + extractor version + fingerprint version). A new version never reads old entries.
+  version + extractor version + fingerprint version + a digest of the analyzer's own source,
+  so that an edited analyzer, as in a development install, never reads what an older one
+  cached). A new version never reads old entries.
 * ``stats``: ``(absolute path) -> (size, mtime_ns, sha256)``: the fast path, so that an unchanged
   file is not even read and hashed. Files modified in the last seconds are not recorded there
   (a second write within the file system's timestamp granularity would go unnoticed).
@@ -16,6 +18,7 @@ database error disables the cache for the run with a warning; it never fails the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -27,6 +30,7 @@ from pathlib import Path
 __all__ = [
     "CACHE_FILE_NAME",
     "AnalysisCache",
+    "analyzer_code_digest",
     "default_cache_dir",
     "entry_key",
 ]
@@ -44,6 +48,16 @@ _CREATE = (
     "CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL)",
 )
+
+
+@functools.cache
+def analyzer_code_digest() -> str:
+    """A digest of the analyzer package's source files (names and bytes), read once per process."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmig import __version__
-from benchmig.analyzer._cache import AnalysisCache, entry_key
+from benchmig.analyzer._cache import AnalysisCache, analyzer_code_digest, entry_key
 from benchmig.analyzer._clusters import FINGERPRINT_VERSION
 from benchmig.analyzer._discover import SourceFile
 from benchmig.analyzer._extract import EXTRACTOR_VERSION
@@ -110,11 +110,12 @@ def default_jobs() -> int:
 
 
 def cache_namespace(extractor: Extractor | None) -> str:
-    """What cached results depend on besides the file: benchmig, extractor, fingerprint versions."""
+    """What cached results depend on besides the file: benchmig, extractor, fingerprint
+    versions and the analyzer's own code."""
     if extractor is not None:
         return f"custom:{extractor.__module__}.{extractor.__qualname__}"
     versions = f"benchmig={__version__};extractor={EXTRACTOR_VERSION}"
-    return f"{versions};fingerprint={FINGERPRINT_VERSION}"
+    return f"{versions};fingerprint={FINGERPRINT_VERSION};code={analyzer_code_digest()}"
 
 
 def _chunks(files: Sequence[SourceFile], jobs: int) -> deque[Chunk]:
