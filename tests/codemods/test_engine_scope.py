@@ -71,6 +71,17 @@ def test_out_keeps_project_relative_paths_for_a_file(tmp_path: Path) -> None:
     assert written == ["bench/sub/core_lib.py"]
 
 
+def test_out_may_lie_in_the_project_but_not_in_what_is_copied(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "proj", {**TREE, "setup.cfg": ""})
+    script = root / "bench" / "sub" / "core_lib.py"
+    beside = _apply(str(script), "--out", str(root / "migrated"), *BASE)
+    assert beside.exit_code == 0, beside.output
+    assert (root / "migrated" / "bench" / "sub" / "core_lib.py").is_file()
+    inside = _apply(str(root / "bench"), "--out", str(root / "bench" / "out"), *BASE)
+    assert inside.exit_code == 2
+    assert "inside the tree being migrated" in inside.output
+
+
 def test_a_saved_project_analysis_serves_a_file_inside_it(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "proj", TREE)
     analysis_dir = tmp_path / "analysis"

@@ -89,14 +89,16 @@ def _check_options(options: ApplyOptions) -> None:
         codemod_class(name)
 
 
-def _check_out_dir(root: Path, options: ApplyOptions) -> None:
+def _check_out_dir(paths: Sequence[Path], options: ApplyOptions) -> None:
+    """``--out`` must not lie in what is copied (a file's project may hold it: not copied)."""
     if options.mode == "out" and options.out_dir is not None:
         out = Path(os.path.abspath(options.out_dir))
-        if out == root or root in out.parents:
-            raise InputError(
-                f"--out {options.out_dir} is inside the tree being migrated ({root}); choose a "
-                "folder outside it"
-            )
+        for given in (Path(os.path.abspath(p)) for p in paths):
+            if out == given or given in out.parents:
+                raise InputError(
+                    f"--out {options.out_dir} is inside the tree being migrated ({given}); "
+                    "choose a folder outside it"
+                )
 
 
 def _left_alone(report: FileReport, plan: FilePlan) -> FileOutcome:
@@ -127,10 +129,10 @@ def apply_paths(
     """
     started = time.perf_counter()
     _check_options(options)
+    _check_out_dir(paths, options)
     root, analysis = load_scope(
         paths, options.analysis, jobs=options.jobs, use_cache=options.use_cache
     )
-    _check_out_dir(root, options)
     if on_analysis is not None:
         on_analysis(analysis)
     plan = build_plan(analysis, options.codemods or CODEMOD_ORDER)
