@@ -27,12 +27,7 @@ EXPECTED = json.loads((LEGACY / "EXPECTED.json").read_text())["files"]
 # Runnable legacy scripts that `migrate apply` does not migrate yet, with the reason. They are
 # asserted to stay manual (test_known_gaps_are_reported_as_manual), so the list cannot go stale:
 # once one migrates, that test fails until the entry is removed here.
-KNOWN_GAPS = {
-    "benchmarks/run_backend_benchmark.py": (
-        "delegating script: the timing lives in a backend class (benchmarks/backends/) called "
-        "with arguments built at run time; register-benchmark reports it manual"
-    ),
-}
+KNOWN_GAPS: dict[str, str] = {}  # path -> why it stays manual (none now)
 RUNNABLE = {
     f["path"]: f
     for f in EXPECTED

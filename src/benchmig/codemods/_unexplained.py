@@ -16,6 +16,7 @@ from dataclasses import replace
 from benchmig.analyzer import Analysis, FileReport
 from benchmig.analyzer._classify import MEASUREMENT_KINDS
 from benchmig.analyzer._facts import Idiom
+from benchmig.codemods._harness import timing_names
 from benchmig.codemods._outcome import FileOutcome, UnitOutcome
 from benchmig.codemods._transform import NOTE_KINDS
 
@@ -109,13 +110,18 @@ def _delegated(report: FileReport, analysis: Analysis) -> tuple[int, tuple[str, 
     for record, resolution in zip(report.facts.imports, report.imports, strict=False):
         for target in resolution.targets:
             helper = analysis.by_path.get(target)
-            if helper is None or not any(i.kind in MEASUREMENT_KINDS for i in helper.facts.idioms):
+            if helper is None:
                 continue
-            names = ", ".join(record.names) or record.module
+            timed = timing_names(helper)
+            used = [n for n in record.names if n in timed] if record.names else sorted(timed)
+            if not used:
+                continue
+            names = ", ".join(used)
             return record.line, (
                 f"{report.path}:{record.line}: the timing is done by {target} (imported: "
-                f"{names}), which no codemod rewrites for its callers: register the operation "
-                "this file hands to it as a benchmark by hand",
+                f"{names}), and no call of it here can be migrated (no call a codemod can "
+                "follow, or none named as a timing harness): register the operation this "
+                "file hands to it as a benchmark by hand",
             )
     return 1, (
         f"{report.path}: a benchmark entry point with no timed region any codemod recognises: "

@@ -22,10 +22,10 @@ from benchmig.codemods._unit_regions import is_repeat_loop
 from benchmig.codemods._unit_translate import translate
 from benchmig.codemods._unit_vocab import DEVICE_NAMES, code, hardware_in_text, natural_param_name
 
-__all__ = ["enter_step", "sweep", "walk_frame"]
+__all__ = ["enter_step", "sweep", "sweep_source", "walk_frame"]
 
 
-def _source(node: cst.BaseExpression) -> cst.BaseExpression:
+def sweep_source(node: cst.BaseExpression) -> cst.BaseExpression:
     """``[int(b) for b in args.batch_sizes.split(",")]`` -> ``args.batch_sizes``."""
     for _ in range(6):
         if isinstance(node, cst.ListComp | cst.GeneratorExp):
@@ -80,7 +80,7 @@ def _sweep_values(b: Builder, statement: cst.For) -> tuple[str, str | None, list
 def sweep(b: Builder, statement: cst.For) -> None:
     """A loop over parameter values: one params axis (or the hardware list)."""
     var, value_var, values = _sweep_values(b, statement)
-    source = _source(statement.iter)
+    source = sweep_source(statement.iter)
     source_name = code(source) if isinstance(source, cst.Name | cst.Attribute) else None
     natural = natural_param_name(var, source_name)
     dest = b.dest_of(source)

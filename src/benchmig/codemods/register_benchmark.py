@@ -32,12 +32,21 @@ from libcst.codemod import SkipFile, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider, ProviderT, QualifiedNameProvider
 
+from benchmig.analyzer import Analysis, FileFacts
 from benchmig.codemods._generate import local_names
+from benchmig.codemods._harness import HarnessIndex
 from benchmig.codemods._outcome import OUTCOMES_KEY, UnitOutcome
-from benchmig.codemods._support import PATH_KEY, file_facts, imported_hardware, tree_analysis
+from benchmig.codemods._support import (
+    PATH_KEY,
+    file_facts,
+    file_report,
+    imported_hardware,
+    tree_analysis,
+)
 from benchmig.codemods._unit_apply import apply_plans, name_plans
 from benchmig.codemods._unit_context import FileContext
 from benchmig.codemods._unit_find import find_units, plan_unit
+from benchmig.codemods._unit_harness import plan_harness_sites
 from benchmig.codemods._unit_index import indexed
 from benchmig.codemods._unit_module import plan_module_units
 from benchmig.codemods._unit_plan import Plan
@@ -109,13 +118,15 @@ class RegisterBenchmarkCommand(VisitorBasedCodemodCommand):
         path, module_name = self._where()
         with indexed(tree):
             ctx = FileContext.build(tree, self._qualnames, self._line, path, module_name)
-            ctx.imported_hardware = imported_hardware(
-                tree_analysis(self.context), file_facts(self.context, tree)
-            )
+            analysis = tree_analysis(self.context)
+            facts = file_facts(self.context, tree)
+            ctx.imported_hardware = imported_hardware(analysis, facts)
             plans: list[Plan] = []
             for unit in find_units(ctx):
                 plans.extend(plan_unit(ctx, unit))
             module_plans = plan_module_units(ctx)
+            if not plans and not module_plans and analysis is not None:
+                plans.extend(self._delegated(ctx, analysis, facts))
         plans.extend(p for p, _ in module_plans)
         name_plans(plans, module_name)
         self._record(plans)
@@ -131,6 +142,13 @@ class RegisterBenchmarkCommand(VisitorBasedCodemodCommand):
         for module in sorted({m for p in plans if p.tier != "manual" for m in p.imports}):
             AddImportsVisitor.add_needed_import(self.context, module)
         return updated
+
+    def _delegated(self, ctx: FileContext, analysis: Analysis, facts: FileFacts) -> list[Plan]:
+        """Plans for the harness calls of a benchmark file that times nothing itself."""
+        report = file_report(self.context)
+        if report is None or report.role != "benchmark":
+            return []
+        return plan_harness_sites(ctx, HarnessIndex(analysis, facts))
 
     def _record(self, plans: list[Plan]) -> None:
         outcomes = self.context.scratch.setdefault(OUTCOMES_KEY, [])
