@@ -248,3 +248,21 @@ def test_every_sample_has_the_machine_probe_taken_right_before_it(
     assert all(p > 0 for p in probes)
     assert len(result.settings["machine_probe_ms"]) == 2 * FAST.processes  # around each round
     assert all(0.0 <= share < 0.5 for share in result.settings["cpu_share"])  # a sleep waits
+
+
+def test_an_adapter_case_calls_the_legacy_function_once_per_sample() -> None:
+    """``min_sample_time=0`` (adapter settings): no calibration call before the samples."""
+    from benchmig.framework import BenchmarkBase
+    from benchmig.framework._measure import measure_case
+
+    calls: list[int] = []
+
+    class Legacy(BenchmarkBase):
+        def execute(self) -> int:
+            calls.append(1)
+            return len(calls)
+
+    settings = RunnerSettings(warmup=0, repeats=2, processes=1, min_sample_time=0.0)
+    measured = measure_case(Legacy, {}, "cpu", settings)
+    assert len(calls) == 2 == len(measured.latency_ms)
+    assert measured.inner_loops == 1

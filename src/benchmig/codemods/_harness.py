@@ -34,7 +34,9 @@ from benchmig.codemods._unit_vocab import qualnames_of
 __all__ = ["Harness", "HarnessIndex", "time_unit_of", "timing_names"]
 
 # A harness is named for what it does; a timed `run_server` or `main` is not one.
-_HARNESS_NAME = re.compile(r"(bench|measur|profil|tim(e|ing)|latenc|throughput|perf|speed)", re.I)
+_HARNESS_NAME = re.compile(
+    r"(bench|measur|profil|tim(e|ing)|latenc|throughput|perf(?!orm(?!ance))|speed)", re.I
+)
 
 
 @dataclass(frozen=True)

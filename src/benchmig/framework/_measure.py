@@ -127,8 +127,14 @@ def _warm_up(sampler: _Sampler, settings: RunnerSettings) -> int:
 
 
 def _calibrate(sampler: _Sampler, settings: RunnerSettings) -> int:
-    """Inner loops so that one sample lasts at least ``min_sample_time``."""
+    """Inner loops so that one sample lasts at least ``min_sample_time``.
+
+    With no minimum (the adapter tier: the legacy function loops itself), nothing is called:
+    a legacy run can take minutes, and must run once per sample, not once more to calibrate.
+    """
     inner = 1
+    if settings.min_sample_time <= 0:
+        return inner
     per_call = sampler.sample(1)
     while per_call * inner < settings.min_sample_time and inner < _MAX_INNER_LOOPS:
         wanted = settings.min_sample_time / max(per_call, 1e-9)
