@@ -220,7 +220,8 @@ def finish(b: Builder, plan: Plan, execute: list[cst.BaseStatement]) -> Plan:
     setup = dead_code(setup, set(stored))
     prefix = [b.namespace_statement(n) for n in namespaces if n in free_names(setup) or n in stored]
     setup = prefix + setup
-    known = b.ctx.module_names | BUILTINS
+    # Modules the plan imports itself (``asyncio`` for ``asyncio.run``) are defined too.
+    known = b.ctx.module_names | BUILTINS | {m.split(".", 1)[0] for m in b.imports}
     missing = _undefined(b, setup, set(known))
     if missing is not None:
         raise b.unsafe(None, f"setup needs `{missing}`, which only the legacy run defines")
