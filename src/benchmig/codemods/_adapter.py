@@ -137,6 +137,7 @@ def _entry_call(b: Builder, unit: Scope) -> cst.Call:
                 param,
                 f"parameter {name!r} has no value: the function is never "
                 "called here with arguments that can be known",
+                missing_value=True,
             )
         if value is not None:
             args.append(keyword_arg(name, value))

@@ -268,6 +268,7 @@ def _entry_value(b: Builder, scope: Scope, param: cst.Param) -> tuple[cst.BaseEx
         param,
         f"parameter {name!r} of {scope.name} has no value: it is never called "
         "here with arguments that can be known",
+        missing_value=True,
     )
 
 
@@ -305,7 +306,11 @@ def construct(b: Builder, cls: str) -> str:
             elif name in b.ctx.options:
                 keywords.append(f"{name}={py(jsonable(b.ctx.options[name].default))}")
             else:
-                raise b.unsafe(init.node, f"{cls}() needs {name!r}, which has no known value")
+                raise b.unsafe(
+                    init.node,
+                    f"{cls}() needs {name!r}, which has no known value",
+                    missing_value=True,
+                )
     call = cst.parse_expression(f"{cls}({', '.join(keywords)})")
     assert isinstance(call, cst.Call)
     alias = b.fresh(snake(cls))

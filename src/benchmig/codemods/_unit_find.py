@@ -132,17 +132,20 @@ Planner = Callable[[FileContext, Scope, Region, Sequence[CallSite]], Plan]
 def _attempt(planner: Planner, ctx: FileContext, unit: Unit, chain: list[CallSite]) -> Plan:
     """Try the full chain, then shorter ones when a caller frame is what is unsafe."""
     error: Unsafe | None = None
+    first: Unsafe | None = None
     for cut in range(len(chain) + 1):
         sub = chain[cut:]
         try:
             return planner(ctx, unit.scope, unit.region, sub)
         except Unsafe as exc:
+            first = first or exc
             if error is None or exc.frame >= len(sub):
                 error = exc
             if exc.frame >= len(sub):
                 break
-    assert error is not None
-    raise error
+    assert error is not None and first is not None
+    # A value missing only because the chain was cut says less than the legacy path's reason.
+    raise first if error.missing_value and chain else error
 
 
 def _reason(ctx: FileContext, exc: Unsafe, what: str) -> str:

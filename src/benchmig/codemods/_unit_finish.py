@@ -66,6 +66,9 @@ _PURE_CALLS = frozenset(
         "time_ns",
         "perf_counter_ns",
         "monotonic_ns",
+        "strftime",
+        "Path",
+        "PurePath",
     }
 )
 
@@ -128,7 +131,12 @@ def dead_code(statements: Sequence[cst.BaseStatement], live: set[str]) -> list[c
             continue
         if _dead(statement, live):
             continue
-        live.update(used_names([statement]))
+        small = single_small(statement)
+        if isinstance(small, cst.Assign) and _plain_targets(small):
+            live.difference_update(bound_names([statement]))  # rebound here: dead before
+            live.update(used_names([small.value]))
+        else:
+            live.update(used_names([statement]))
         kept.append(statement)
     return list(reversed(kept))
 

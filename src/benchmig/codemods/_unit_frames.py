@@ -15,10 +15,11 @@ import libcst as cst
 
 from benchmig.codemods._unit_checks import compute_context, timer_context
 from benchmig.codemods._unit_context import PathStep
-from benchmig.codemods._unit_eval import UNKNOWN, ParamRef
-from benchmig.codemods._unit_plan import Builder, config_ref, hardware_ref, jsonable
+from benchmig.codemods._unit_eval import UNKNOWN, Evaluator, ParamRef
+from benchmig.codemods._unit_plan import Builder, Unsafe, config_ref, hardware_ref, jsonable
 from benchmig.codemods._unit_pre import pre_statements
 from benchmig.codemods._unit_regions import is_repeat_loop
+from benchmig.codemods._unit_syntax import used_names
 from benchmig.codemods._unit_translate import translate
 from benchmig.codemods._unit_vocab import DEVICE_NAMES, code, hardware_in_text, natural_param_name
 
@@ -77,9 +78,33 @@ def _sweep_values(b: Builder, statement: cst.For) -> tuple[str, str | None, list
     return target.value, value_var, data
 
 
+def _hardware_loop(statement: cst.For) -> bool:
+    target = statement.target
+    if not isinstance(target, cst.Name):
+        return False
+    source = sweep_source(statement.iter)
+    source_name = code(source) if isinstance(source, cst.Name | cst.Attribute) else None
+    natural = natural_param_name(target.value, source_name)
+    return target.value in DEVICE_NAMES or natural in {"hardware", "device"}
+
+
 def sweep(b: Builder, statement: cst.For) -> None:
     """A loop over parameter values: one params axis (or the hardware list)."""
-    var, value_var, values = _sweep_values(b, statement)
+    try:
+        var, value_var, values = _sweep_values(b, statement)
+    except Unsafe:
+        if not _hardware_loop(statement):
+            raise
+        # `for hw in [h for h in HARDWARE if available(h)]`: the runner skips absent hardware
+        # itself, so the hardware the file knows of stands for the list built at run time.
+        assert isinstance(statement.target, cst.Name)
+        var, value_var, values = statement.target.value, None, []
+        b.warn(
+            statement,
+            f"the hardware of `for {var} in {code(statement.iter)}` is chosen at run time: "
+            "the registration lists the hardware the file names, and the runner skips "
+            "what is not present",
+        )
     source = sweep_source(statement.iter)
     source_name = code(source) if isinstance(source, cst.Name | cst.Attribute) else None
     natural = natural_param_name(var, source_name)
@@ -107,6 +132,34 @@ def sweep(b: Builder, statement: cst.For) -> None:
         b.env[value_var] = UNKNOWN
 
 
+def _narrow(b: Builder, statement: cst.If, wanted: bool) -> bool:
+    """``for model in MODELS: if "bert" in model: bench_bert(model)``: a dispatch on one swept
+    param keeps the values for which the path's branch runs (False if it cannot be decided)."""
+    names = set(used_names([statement.test]))
+    refs = {n: b.env[n] for n in names if isinstance(b.env.get(n), ParamRef)}
+    if len(refs) != 1:
+        return False
+    ((name, ref),) = refs.items()
+    values = b.params.get(ref.key, [])
+    kept = []
+    for value in values:
+        result = Evaluator({**b.env, name: value}).value(statement.test)
+        if result is UNKNOWN:
+            return False
+        if bool(result) == wanted:
+            kept.append(value)
+    if not kept:
+        raise b.unsafe(statement, f"the timed code runs for none of the values of {ref.key!r}")
+    if len(kept) < len(values):
+        b.params[ref.key] = kept
+        b.warn(
+            statement,
+            f"`if {code(statement.test)}:` dispatches on {ref.key!r}: this benchmark keeps the "
+            f"values its branch runs for ({', '.join(map(str, kept))})",
+        )
+    return True
+
+
 def enter_step(b: Builder, step: PathStep) -> None:
     """Go through the compound statement on the path (see the module docstring)."""
     statement = step.statement
@@ -130,6 +183,8 @@ def enter_step(b: Builder, step: PathStep) -> None:
         test = b.value(statement.test)
         wanted = step.branch == "body"
         if test is not UNKNOWN and bool(test) == wanted:
+            return
+        if test is UNKNOWN and _narrow(b, statement, wanted):
             return
         raise b.unsafe(
             statement,

@@ -201,17 +201,20 @@ def _plan(ctx: FileContext, site: HarnessSite, chain: Sequence[CallSite]) -> Pla
 def _attempt(ctx: FileContext, site: HarnessSite, chain: list[CallSite]) -> Plan:
     """The full caller chain first, then shorter ones when a caller frame is what is unsafe."""
     error: Unsafe | None = None
+    first: Unsafe | None = None
     for cut in range(len(chain) + 1):
         sub = chain[cut:]
         try:
             return _plan(ctx, site, sub)
         except Unsafe as exc:
+            first = first or exc
             if error is None or exc.frame >= len(sub):
                 error = exc
             if exc.frame >= len(sub):
                 break
-    assert error is not None
-    raise error
+    assert error is not None and first is not None
+    # A value missing only because the chain was cut says less than the legacy path's reason.
+    raise first if error.missing_value and chain else error
 
 
 def plan_harness_sites(ctx: FileContext, index: HarnessIndex) -> list[Plan]:

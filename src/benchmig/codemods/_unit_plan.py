@@ -32,13 +32,20 @@ __all__ = [
 
 
 class Unsafe(Exception):
-    """A tier is not safe for this unit: ``line`` and ``message`` say where and why."""
+    """A tier is not safe for this unit: ``line`` and ``message`` say where and why.
 
-    def __init__(self, line: int, message: str, *, frame: int = 0) -> None:
+    ``missing_value``: a parameter got no value, which a shorter caller chain than the legacy
+    one causes by itself (the reason to report is then the full chain's).
+    """
+
+    def __init__(
+        self, line: int, message: str, *, frame: int = 0, missing_value: bool = False
+    ) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
         self.frame = frame
+        self.missing_value = missing_value
 
 
 @dataclass
@@ -137,10 +144,12 @@ class Builder:
             self.bind_namespace(name)
 
     # -- errors and notes ---------------------------------------------------------------------
-    def unsafe(self, node: cst.CSTNode | None, message: str) -> Unsafe:
+    def unsafe(
+        self, node: cst.CSTNode | None, message: str, *, missing_value: bool = False
+    ) -> Unsafe:
         """An :class:`Unsafe` located at ``node`` in the current frame."""
         line = self.ctx.line_of(node) if node is not None else self.unit.line
-        return Unsafe(line, message, frame=self.frame)
+        return Unsafe(line, message, frame=self.frame, missing_value=missing_value)
 
     def warn(self, node: cst.CSTNode | None, message: str) -> None:
         """Record a warning ``path:line: message`` (once)."""

@@ -181,10 +181,28 @@ def _pre_with(b: Builder, statement: cst.With, ops: set[str], parsers: set[str])
     return False
 
 
+def _makes_folder(b: Builder, small: cst.CSTNode | None) -> bool:
+    """``os.makedirs(out_dir, exist_ok=True)``, ``Path(out).mkdir(...)``: a statement of its own."""
+    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
+        return False
+    call = small.value
+    if isinstance(call.func, cst.Attribute) and call.func.attr.value == "mkdir":
+        return True
+    return bool(qualnames_of(call, b.ctx.resolve) & {"os.makedirs", "os.mkdir"})
+
+
 def _dropped(b: Builder, statement: cst.CSTNode, parsers: set[str]) -> bool:
-    """Statements that are not setup: parsing, logging, syncs, other measurements, timers."""
+    """Statements that are not setup: parsing, logging, syncs, other measurements, timers,
+    creating the legacy output folder."""
     small = single_small(statement)
     if is_docstring(statement) or isinstance(small, cst.Del | cst.Pass):
+        return True
+    if _makes_folder(b, small):
+        b.warn(
+            statement,
+            f"`{code(statement).strip()}` dropped: the legacy output folder is not needed "
+            "(the runner writes the results)",
+        )
         return True
     if _parser_statement(b, statement, parsers) or is_noise_line(b, statement):
         return True
