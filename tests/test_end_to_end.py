@@ -34,10 +34,12 @@ RUNNABLE = {
     if f.get("runnable") and f["role"] == "benchmark" and f["path"] not in KNOWN_GAPS
 }
 # Legacy entry points checked after migration (run from the migrated root, which is on
-# PYTHONPATH now that the sys.path hacks are gone): a function, a class, a module-level block,
-# a script that used a sys.path hack, and a package module run with -m.
+# PYTHONPATH now that the sys.path hacks are gone): a function, a delegating script (with a
+# legacy flag), a class, a module-level block, a script that used a sys.path hack, and a
+# package module run with -m.
 ENTRY_POINTS = [
     ["benchmarks/cnn_benchmark.py"],
+    ["benchmarks/run_backend_benchmark.py", "--batch-sizes", "2,4"],
     ["benchmarks/measure_with_helper.py"],
     ["generated/bench_bert.py"],
     ["-m", "perf_suite.vision.resolution_benchmark"],
@@ -197,7 +199,7 @@ def test_simulated_results_are_marked(pipeline: dict[str, Any]) -> None:
             assert result.get("simulated") is True, result["benchmark"]
 
 
-@pytest.mark.parametrize("args", ENTRY_POINTS, ids=lambda a: a[-1])
+@pytest.mark.parametrize("args", ENTRY_POINTS, ids=" ".join)
 def test_legacy_entry_points_still_run(pipeline: dict[str, Any], args: list[str]) -> None:
     migrated: Path = pipeline["migrated"]
     env = {**os.environ, "PYTHONPATH": str(migrated), "PYTHONDONTWRITEBYTECODE": "1"}
