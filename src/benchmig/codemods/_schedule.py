@@ -145,7 +145,10 @@ def _pool(workers: int, analysis: Analysis) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=init_worker, initargs=(analysis,)
+        max_workers=workers,
+        mp_context=context,
+        initializer=init_worker,
+        initargs=(analysis, os.getpid()),
     )
 
 

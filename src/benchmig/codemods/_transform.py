@@ -23,6 +23,7 @@ from typing import Any, Literal
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile
 
+from benchmig._orphans import exit_with
 from benchmig.analyzer import Analysis, FileFacts, extract_facts
 from benchmig.codemods._outcome import (
     ANALYSIS_KEY,
@@ -102,8 +103,9 @@ class ChainError(Exception):
     """A codemod raised: the file is left alone and the reason reported."""
 
 
-def init_worker(analysis: Analysis) -> None:
-    """Process-pool initializer: keep the tree's analysis for every task of this worker.
+def init_worker(analysis: Analysis, owner: int | None = None) -> None:
+    """Process-pool initializer: keep the tree's analysis for every task of this worker, and
+    exit when the process ``owner`` that made the pool is gone.
 
     The analysis of a large tree is millions of long-lived objects; frozen out of the garbage
     collector's reach, LibCST's many short-lived nodes no longer make every full collection
@@ -111,6 +113,8 @@ def init_worker(analysis: Analysis) -> None:
     """
     _STATE["analysis"] = analysis
     gc.freeze()
+    if owner is not None:
+        exit_with(owner)
 
 
 def run_chain(
