@@ -46,3 +46,36 @@ def test_dead_code_drops_assignments_rebound_before_any_read() -> None:
     )
     kept: list[Any] = dead_code(list(module.body), set())
     assert cst.Module(kept).code == "x = 1\nx = x + 1\nhw = self.hardware\nf(x, hw)\n"
+
+
+OPTION_SET = b"""\
+import argparse
+import os
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=100)
+    parser.add_argument("--scripts-dir", default=None)
+    args = parser.parse_args()
+    if not args.scripts_dir:
+        args.scripts_dir = os.path.dirname(os.path.abspath(__file__))
+    data = list(range(args.size))
+    start = time.perf_counter()
+    for _ in range(5):
+        sorted(data)
+    print((time.perf_counter() - start) / 5, args.scripts_dir)
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_setting_an_option_at_run_time_is_a_reason_not_a_crash() -> None:
+    result = migrate(OPTION_SET, "option_set")
+    (unit,) = result.outcomes
+    assert unit.tier == "manual"
+    assert any("option_set.py:12" in r and "sets the option" in r for r in unit.reasons)
+    assert result.output == OPTION_SET

@@ -176,6 +176,17 @@ def _collected(unit: Scope) -> str | None:
     return None
 
 
+def _parses_argv(ctx: FileContext, unit: Scope) -> cst.CSTNode | None:
+    for node in find_all(block_module(unit.body), lambda n: isinstance(n, cst.Call)):
+        func = node.func  # type: ignore[attr-defined]
+        name = func.attr.value if isinstance(func, cst.Attribute) else None
+        if isinstance(func, cst.Name) and func.value in ctx.parse_helpers:
+            return node
+        if name in {"parse_args", "parse_known_args"}:
+            return node
+    return None
+
+
 def _writes(ctx: FileContext, unit: Scope) -> cst.CSTNode | None:
     for node in find_all(block_module(unit.body), lambda n: isinstance(n, cst.Call)):
         if is_writer_call(node, ctx.resolve):
@@ -188,6 +199,14 @@ def plan_adapter(ctx: FileContext, unit: Scope, region: Region, chain: Sequence[
     b = Builder(ctx, unit)
     walk_callers(b, chain, set())
     b.frame = max(len(chain) - 1, 0)
+    parser = _parses_argv(ctx, unit)
+    if parser is not None:
+        b.frame = len(chain)
+        raise b.unsafe(
+            parser,
+            f"{unit.name} parses the command line itself (`{code(parser)}`), which "
+            "`migrate run` owns: move the parsing out of it",
+        )
     writer = _writes(ctx, unit)
     if writer is not None:
         b.frame = len(chain)

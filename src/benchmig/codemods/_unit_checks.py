@@ -141,6 +141,14 @@ class _Control(cst.CSTVisitor):
             self.found.append((node, "skips to the next legacy loop iteration"))
 
 
+def _is_target(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.AssignTarget | cst.AugAssign | cst.AnnAssign)
+
+
+def _is_name_in(node: cst.CSTNode, names: set[str]) -> bool:
+    return isinstance(node, cst.Name) and node.value in names
+
+
 def check_movable(b: Builder, statement: cst.CSTNode, where: str) -> None:
     """Raise :class:`Unsafe` when ``statement`` cannot run inside a migrated method."""
     visitor = _Control()
@@ -148,6 +156,15 @@ def check_movable(b: Builder, statement: cst.CSTNode, where: str) -> None:
     if visitor.found:
         node, what = visitor.found[0]
         raise b.unsafe(node, f"the code {where} {what}")
+    for target in find_all(statement, _is_target, into_defs=False):
+        assert isinstance(target, cst.AssignTarget | cst.AugAssign | cst.AnnAssign)
+        owner = target.target
+        if isinstance(owner, cst.Attribute) and _is_name_in(owner.value, b.namespaces):
+            raise b.unsafe(
+                owner,
+                f"the code {where} sets the option `{code(owner)}` at run time (the migrated "
+                "code reads options as params); set it where the option is defined instead",
+            )
     for node in find_all(statement, lambda n: isinstance(n, cst.Call), into_defs=False):
         if is_writer_call(node, b.ctx.resolve):
             raise b.unsafe(node, f"the code {where} writes files or a database: `{code(node)}`")
