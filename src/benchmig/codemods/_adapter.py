@@ -9,12 +9,12 @@ The runner calls it once (``warmup=0, repeats=1, processes=1``): the legacy code
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 import libcst as cst
 
+from benchmig.codemods._harness import time_unit_of
 from benchmig.codemods._native import option_map, walk_callers, wrap
 from benchmig.codemods._unit_bind import (
     NAMESPACE_PARAMS,
@@ -150,14 +150,7 @@ def _entry_call(b: Builder, unit: Scope) -> cst.Call:
 
 def _time_unit(unit: Scope) -> str:
     returns = find_all(block_module(unit.body), lambda n: isinstance(n, cst.Return))
-    text = " ".join(code(r) for r in returns)
-    if "elapsed_time(" in text or re.search(r"\b(1000(\.0)?|1e3|1_000)\b", text):
-        return "ms"
-    if re.search(r"\b(1e6|1_000_000|1000000)\b", text):
-        return "us"
-    if re.search(r"\b(1e9|1_000_000_000)\b", text):
-        return "ns"
-    return "s"
+    return time_unit_of(" ".join(code(r) for r in returns))
 
 
 def _collected(unit: Scope) -> str | None:

@@ -28,7 +28,7 @@ from benchmig.codemods._unit_regions import (
 from benchmig.codemods._unit_syntax import block_module, find_all
 from benchmig.codemods._unit_vocab import qualnames_of
 
-__all__ = ["Unit", "chains", "find_units", "plan_unit"]
+__all__ = ["Unit", "attempt_chains", "chains", "find_units", "plan_unit"]
 
 MAX_CALL_SITES = 4
 _KINDS = {
@@ -129,14 +129,15 @@ def chains(ctx: FileContext, name: str) -> list[list[CallSite]]:
 Planner = Callable[[FileContext, Scope, Region, Sequence[CallSite]], Plan]
 
 
-def _attempt(planner: Planner, ctx: FileContext, unit: Unit, chain: list[CallSite]) -> Plan:
-    """Try the full chain, then shorter ones when a caller frame is what is unsafe."""
+def attempt_chains(plan: Callable[[Sequence[CallSite]], Plan], chain: list[CallSite]) -> Plan:
+    """``plan`` with the full caller chain, then shorter ones when a caller frame is what is
+    unsafe (raises the ``Unsafe`` that says most)."""
     error: Unsafe | None = None
     first: Unsafe | None = None
     for cut in range(len(chain) + 1):
         sub = chain[cut:]
         try:
-            return planner(ctx, unit.scope, unit.region, sub)
+            return plan(sub)
         except Unsafe as exc:
             first = first or exc
             if error is None or exc.frame >= len(sub):
@@ -146,6 +147,10 @@ def _attempt(planner: Planner, ctx: FileContext, unit: Unit, chain: list[CallSit
     assert error is not None and first is not None
     # A value missing only because the chain was cut says less than the legacy path's reason.
     raise first if error.missing_value and chain else error
+
+
+def _attempt(planner: Planner, ctx: FileContext, unit: Unit, chain: list[CallSite]) -> Plan:
+    return attempt_chains(lambda sub: planner(ctx, unit.scope, unit.region, sub), chain)
 
 
 def _reason(ctx: FileContext, exc: Unsafe, what: str) -> str:

@@ -12,6 +12,7 @@ repeats; the runner calls it once.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ from benchmig.codemods._unit_context import (
     Scope,
     header_nodes,
 )
-from benchmig.codemods._unit_find import chains
+from benchmig.codemods._unit_find import attempt_chains, chains
 from benchmig.codemods._unit_finish import finish
 from benchmig.codemods._unit_frames import sweep_source, walk_frame
 from benchmig.codemods._unit_plan import Builder, Plan, Unsafe, config_ref, hardware_ref, jsonable
@@ -198,32 +199,13 @@ def _plan(ctx: FileContext, site: HarnessSite, chain: Sequence[CallSite]) -> Pla
     return plan
 
 
-def _attempt(ctx: FileContext, site: HarnessSite, chain: list[CallSite]) -> Plan:
-    """The full caller chain first, then shorter ones when a caller frame is what is unsafe."""
-    error: Unsafe | None = None
-    first: Unsafe | None = None
-    for cut in range(len(chain) + 1):
-        sub = chain[cut:]
-        try:
-            return _plan(ctx, site, sub)
-        except Unsafe as exc:
-            first = first or exc
-            if error is None or exc.frame >= len(sub):
-                error = exc
-            if exc.frame >= len(sub):
-                break
-    assert error is not None and first is not None
-    # A value missing only because the chain was cut says less than the legacy path's reason.
-    raise first if error.missing_value and chain else error
-
-
 def plan_harness_sites(ctx: FileContext, index: HarnessIndex) -> list[Plan]:
     """One plan per harness call (manual plans carry the reasons)."""
     plans: list[Plan] = []
     for site in harness_sites(ctx, index):
         chain = chains(ctx, site.scope.name)[0]
         try:
-            plans.append(_attempt(ctx, site, chain))
+            plans.append(attempt_chains(functools.partial(_plan, ctx, site), chain))
         except Unsafe as exc:
             reason = (
                 f"{ctx.path}:{exc.line}: the timing is done by {site.harness.name} "
