@@ -41,9 +41,14 @@ def _rss_mib() -> dict[str, float]:
 
 def _cpu_s() -> float:
     """CPU seconds used so far by this process and its finished children (user + system)."""
+    return sum(_cpu_split())
+
+
+def _cpu_split() -> tuple[float, float]:
+    """CPU seconds used so far by this process, and by its finished children (workers)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 def _ast_pass(paths: list[str]) -> tuple[float, float, int]:
@@ -128,12 +133,16 @@ def _libcst_full(root: Path, jobs: int) -> dict[str, Any]:
     }
 
 
-def _timed_analysis(root: Path, jobs: int | None, cache: Path) -> tuple[float, float, Any]:
+def _timed_analysis(
+    root: Path, jobs: int | None, cache: Path
+) -> tuple[float, tuple[float, float], Any]:
+    """Wall seconds, (parent, workers) CPU seconds and the analysis of one run."""
     from benchmig.analyzer import analyze_paths
 
-    started, cpu = time.perf_counter(), _cpu_s()
+    started, (own, kids) = time.perf_counter(), _cpu_split()
     analysis = analyze_paths([root], jobs=jobs, cache_dir=cache)
-    return time.perf_counter() - started, _cpu_s() - cpu, analysis
+    own_after, kids_after = _cpu_split()
+    return time.perf_counter() - started, (own_after - own, kids_after - kids), analysis
 
 
 def measure(root: Path, jobs: int | None, libcst_mode: str, sample_bytes: int) -> dict[str, Any]:
@@ -147,8 +156,10 @@ def measure(root: Path, jobs: int | None, libcst_mode: str, sample_bytes: int) -
     for path in paths:  # warm the page cache so that every pass below reads from memory
         Path(path).read_bytes()
     with tempfile.TemporaryDirectory(prefix="benchmig-scale-") as tmp:
-        cold_s, cold_cpu, analysis = _timed_analysis(root, jobs, Path(tmp) / "cache")
-        warm_s, warm_cpu, again = _timed_analysis(root, jobs, Path(tmp) / "cache")
+        cold_s, (cold_parent_cpu, cold_workers_cpu), analysis = _timed_analysis(
+            root, jobs, Path(tmp) / "cache"
+        )
+        warm_s, warm_cpus, again = _timed_analysis(root, jobs, Path(tmp) / "cache")
         started = time.perf_counter()
         written = write_analysis(analysis, Path(tmp) / "out")
         write_s = time.perf_counter() - started
@@ -156,6 +167,7 @@ def measure(root: Path, jobs: int | None, libcst_mode: str, sample_bytes: int) -
     rss = _rss_mib()
     ast_s, ast_cpu, ast_failures = _ast_pass_apart(paths)
     total = sum(sizes)
+    cold_cpu, warm_cpu = cold_parent_cpu + cold_workers_cpu, sum(warm_cpus)
     figures: dict[str, Any] = {
         "root": str(root),
         "files": len(files),
@@ -168,6 +180,8 @@ def measure(root: Path, jobs: int | None, libcst_mode: str, sample_bytes: int) -
         "ast_failures": ast_failures,
         "cold_s": round(cold_s, 2),
         "cold_cpu_s": round(cold_cpu, 2),
+        "cold_parent_cpu_s": round(cold_parent_cpu, 2),
+        "cold_workers_cpu_s": round(cold_workers_cpu, 2),
         "warm_s": round(warm_s, 2),
         "warm_cpu_s": round(warm_cpu, 2),
         "write_s": round(write_s, 2),

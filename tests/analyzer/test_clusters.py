@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import re
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmig.analyzer import _clusters
 from benchmig.analyzer._clusters import (
     Fingerprint,
     find_clusters,
@@ -211,3 +213,26 @@ def test_normalising_replaces_the_key_exactly_where_its_pattern_matches(
     assert pattern is not None
     stripped = normalise_source("test.py", text)  # no model key: strings and comments go
     assert normalise_source(path, text) == replace_model_key(pattern, stripped)
+
+
+def _reference_strip(data: bytes) -> bytes:
+    """The stripping as ``sub`` with a callback (what ``_clusters._strip`` replaced)."""
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        text = match[0]
+        return b"" if text[:1] == b"#" else b"S" + b"\n" * text.count(b"\n")
+
+    return _clusters._STRINGS_AND_COMMENTS.sub(replace, data)
+
+
+_FRAGMENTS = st.sampled_from(
+    [b"x", b" = ", b"'", b'"', b"'''", b'"""', b"#", b"\\", b"\n", b"\r\n", b"f(", b")", b"ab"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FRAGMENTS, max_size=40).map(b"".join))
+def test_stripping_strings_and_comments_equals_the_substitution(data: bytes) -> None:
+    assert _clusters._strip(data) == _reference_strip(data)
+    many_lines = b"'''" + b"\n" * 70 + b"'''" + data  # past the precomputed marks
+    assert _clusters._strip(many_lines) == _reference_strip(many_lines)

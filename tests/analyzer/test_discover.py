@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmig.analyzer._discover import discover, find_root, module_for
+from benchmig.analyzer._discover import SourceFile, discover, find_root, module_for
 from benchmig.analyzer._ignore import IgnoreSpec
 from benchmig.errors import InputError
 
@@ -227,3 +227,13 @@ def test_ignore_prefilter_agrees_with_pathspec(
     probe = path + "/" if folder else path
     expected = pathspec.GitIgnoreSpec.from_lines(patterns).check_file(probe).include
     assert IgnoreSpec(patterns).include(probe) == expected
+
+
+def test_each_candidate_is_announced_as_the_walk_finds_it(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    for name in ("a.py", "pkg/b.py", "pkg/c.py"):
+        (tmp_path / name).write_text("x = 1\n")
+    (tmp_path / "notes.txt").write_text("not python\n")
+    seen: list[SourceFile] = []
+    found = discover([tmp_path], on_file=seen.append)
+    assert sorted(seen, key=lambda s: s.rel_path) == list(found.files)

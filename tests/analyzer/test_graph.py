@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from benchmig.analyzer._facts import FileFacts, Idiom, ImportRecord
-from benchmig.analyzer._graph import GraphFacts, build_graph
+from benchmig.analyzer._graph import GraphBuilder, GraphFacts, build_graph
 from benchmig.analyzer._resolve import is_stdlib
 
 
@@ -242,3 +242,38 @@ def test_ambiguous_candidates_come_nearest_first_but_stay_ambiguous() -> None:
         "copy_a/suite/benchmark_core/__init__.py",
     )
     assert "nearest first" in graph.imports["copy_b/suite/bench/run.py"][0].reason
+
+
+def _tree_for_builder() -> list[FileFacts]:
+    return [
+        _facts("b/bench_utils.py", _imp("report_utils", 6), _imp("gone", 2), _imp("gone", 2)),
+        _facts("b/report_utils.py", _imp("bench_utils", 6), _imp("numpy", 1)),
+        _facts("b/run.py", _imp("bench_utils", 3), _imp("missing.mod", 4)),
+        _facts("c/run.py", _imp("bench_utils", 1), _imp("report_utils", 2)),
+    ]
+
+
+def test_the_incremental_builder_gives_build_graphs_answer_in_any_order() -> None:
+    files = _tree_for_builder()
+    expected = build_graph(files, root_package="root")
+    builder = GraphBuilder([f.path for f in files], root_package="root")
+    for facts in reversed(files):  # as records arrive from workers: any order
+        builder.add_file(facts)
+    assert builder.holds(files)
+    graph = builder.finish(files)
+    assert graph == expected
+    assert list(graph.imports) == [f.path for f in files]  # the order of the files given
+
+
+def test_the_incremental_builder_rebuilds_when_it_holds_other_files() -> None:
+    files = _tree_for_builder()
+    builder = GraphBuilder([f.path for f in files])
+    for facts in files[:2]:  # two files never arrived
+        builder.add_file(facts)
+    assert not builder.holds(files)
+    assert builder.finish(files) == build_graph(files)
+    twice = GraphBuilder([f.path for f in files])
+    for facts in [*files, files[0]]:  # one file added twice
+        twice.add_file(facts)
+    assert not twice.holds(files)
+    assert twice.finish(files) == build_graph(files)

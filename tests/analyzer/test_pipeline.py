@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import builtins
+import gc
 import os
 import pickle
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
-from benchmig.analyzer import _pipeline, _worker, analyze_paths
+from benchmig.analyzer import _pipeline, _pool, _worker, analyze_paths
 from benchmig.analyzer._cache import AnalysisCache
 from benchmig.analyzer._discover import discover
 from benchmig.analyzer._facts import FileFacts
@@ -191,9 +192,9 @@ def test_run_goes_on_in_process_when_workers_cannot_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def no_pool(workers: int) -> Any:
-        raise _pipeline._PoolUnavailable("RuntimeError: bootstrapping phase")
+        raise _pool.PoolUnavailable("RuntimeError: bootstrapping phase")
 
-    monkeypatch.setattr(_pipeline, "_new_pool", no_pool)
+    monkeypatch.setattr(_pool, "new_pool", no_pool)
     _tree(tmp_path, count=4)
     records, stats = _run(tmp_path, jobs=2, extractor=counting_extractor)
     assert sorted(CALLS) == sorted(records) and len(records) == 4
@@ -297,3 +298,79 @@ def test_chunks_keep_files_of_equal_size_together(tmp_path: Path) -> None:
     assert len(holding) == 1 and sum(1 for f in holding[0] if f.size == 6) == 150
     assert sum(len(c) for c in chunks) == 250
     assert max(len(c) for c in chunks) <= _pipeline._MAX_TWIN_CHUNK_FILES
+
+
+class _FakeStart:
+    """Stands in for a started pool: records what the pipeline does with it."""
+
+    made: ClassVar[list[_FakeStart]] = []
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.cancelled = False
+        _FakeStart.made.append(self)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def test_workers_start_while_files_are_offered_once_enough_bytes_are_pending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _FakeStart.made.clear()
+    monkeypatch.setattr(_pipeline, "StartedPool", _FakeStart)
+    monkeypatch.setattr(_pipeline, "_IN_PROCESS_BYTES", 30)
+    _tree(tmp_path, count=6)  # 6, 12, 18, ... bytes
+    files = discover([tmp_path]).files
+    pipeline = _pipeline.Pipeline(PipelineOptions(jobs=2, extractor=counting_extractor))
+    with pipeline:
+        for source in files[:2]:
+            pipeline.offer(source)
+        assert _FakeStart.made == []  # 18 bytes pending: not worth workers yet
+        for source in files[2:]:
+            pipeline.offer(source)
+        assert [s.workers for s in _FakeStart.made] == [2]  # once, with every worker
+        records, stats = pipeline.run([])  # nothing left to analyse after all
+    assert records == {} and stats.files == 0
+    assert _FakeStart.made[0].cancelled
+
+
+def test_no_early_workers_for_one_job_or_cached_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _FakeStart.made.clear()
+    monkeypatch.setattr(_pipeline, "StartedPool", _FakeStart)
+    monkeypatch.setattr(_pipeline, "_IN_PROCESS_BYTES", 1)
+    _tree(tmp_path, count=3)
+    for path in tmp_path.glob("*.py"):  # settled files: the cache trusts their size and mtime
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    cache = tmp_path / "cache"
+    _run(tmp_path, jobs=1, cache_dir=cache)
+    assert _FakeStart.made == []  # one job: never a pool
+    records, stats = _run(tmp_path, jobs=2, cache_dir=cache)
+    assert len(records) == 3
+    assert _FakeStart.made == [] and stats.from_cache == 3  # nothing pending: no pool
+
+
+def test_early_workers_analyse_what_the_walk_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_pipeline, "_IN_PROCESS_BYTES", 20)
+    _tree(tmp_path, count=6)
+    files = discover([tmp_path]).files
+    serial, _ = run_pipeline(files, PipelineOptions(jobs=1, cache_dir=None))
+    with _pipeline.Pipeline(PipelineOptions(jobs=2, cache_dir=None)) as pipeline:
+        found = discover([tmp_path], on_file=pipeline.offer)
+        assert pipeline.started is not None  # started during the walk
+        records, stats = pipeline.run(found.files)
+    assert stats.jobs == 2 and records == serial
+
+
+def test_objects_made_while_the_collector_is_paused_skip_the_young_generations() -> None:
+    if gc.get_freeze_count():
+        pytest.skip("something in this process froze objects")
+    with _worker.paused_gc():
+        marker: list[object] = [object()]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert not any(o is marker for o in gc.get_objects(generation=0))
+    assert any(o is marker for o in gc.get_objects(generation=2))

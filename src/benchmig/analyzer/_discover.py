@@ -13,7 +13,7 @@ import logging
 import os
 import stat
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,9 +109,15 @@ class _Walker:
     """One walk over the start paths below one root."""
 
     def __init__(
-        self, root: Path, rules: IgnoreRules, shebang: bool, starts: Sequence[str]
+        self,
+        root: Path,
+        rules: IgnoreRules,
+        shebang: bool,
+        starts: Sequence[str],
+        on_file: Callable[[SourceFile], None] | None = None,
     ) -> None:
         self.root = root
+        self.on_file = on_file
         self.base_rules = rules
         self.shebang = shebang
         self.start_reals = tuple(os.path.realpath(s) for s in starts)
@@ -213,7 +219,10 @@ class _Walker:
         if not stat.S_ISREG(info.st_mode):
             self.skipped["not_regular_file"] += 1
             return
-        self.files[rel] = SourceFile(rel, os.path.abspath(path), info.st_size, info.st_mtime_ns)
+        source = SourceFile(rel, os.path.abspath(path), info.st_size, info.st_mtime_ns)
+        self.files[rel] = source
+        if self.on_file is not None:
+            self.on_file(source)
 
 
 def _is_inside(path: str, folder: str) -> bool:
@@ -289,18 +298,20 @@ def discover(
     *,
     excludes: Sequence[str] = (),
     shebang: bool = True,
+    on_file: Callable[[SourceFile], None] | None = None,
 ) -> Discovery:
     """Walk ``paths`` (files or folders) and return the candidate Python files below one root.
 
     ``excludes`` are gitignore-style patterns relative to the root (``generated/``,
     ``*_old.py``). Files named explicitly are always analysed; inside folders, ``.gitignore``
     files, ``excludes`` and the default folders (:data:`DEFAULT_SKIP_DIRS`, virtualenvs) are
-    skipped. Raises :class:`InputError` for a path that does not exist.
+    skipped. ``on_file(source)`` is called for each candidate as the walk finds it (files are
+    only final in the answer). Raises :class:`InputError` for a path that does not exist.
     """
     root = find_root(paths)
     rules = IgnoreRules((), IgnoreSpec(excludes) if excludes else None)
     starts = [os.path.abspath(p) for p in paths]
-    walker = _Walker(root, rules, shebang, [s for s in starts if os.path.isdir(s)])
+    walker = _Walker(root, rules, shebang, [s for s in starts if os.path.isdir(s)], on_file)
     for start in starts:
         if os.path.isdir(start):
             walker.walk(start)

@@ -9,16 +9,20 @@ an ambiguous edge is a guess and must not order anything.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from benchmig.analyzer._facts import FileFacts, ImportRecord
 from benchmig.analyzer._resolve import Resolved, Resolver, search_folders
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 __all__ = [
     "Edge",
+    "GraphBuilder",
     "GraphFacts",
     "ImportResolution",
     "MigrationStep",
@@ -26,6 +30,8 @@ __all__ = [
     "build_graph",
     "external_node",
 ]
+
+logger = logging.getLogger(__name__)
 
 _LOCAL = ("exact", "ambiguous")
 
@@ -99,15 +105,34 @@ def external_node(resolved: Resolved) -> str:
     return f"{resolved.resolution}:{resolved.targets[0]}"
 
 
-class _Builder:
-    def __init__(self, files: Sequence[FileFacts], root_package: str) -> None:
-        self.files = files
-        self.resolver = Resolver((f.path for f in files), root_package=root_package)
+class GraphBuilder:
+    """Builds the dependency graph file by file: each file's imports are resolved as soon as its
+    facts are known (the parent resolves while worker processes still analyse other files).
+
+    Resolution needs only the file's own facts and the tree's path list, so the order in which
+    files are added does not matter; :meth:`finish` computes what needs every file.
+    """
+
+    def __init__(self, paths: Iterable[str], root_package: str = "") -> None:
+        self.root_package = root_package
+        self.paths = paths
+        self._resolver: Resolver | None = None  # indexed on first use, not before
         self.edges: dict[tuple[str, str, str], Edge] = {}
         self.unresolved: list[Unresolved] = []
         self.imports: dict[str, tuple[ImportResolution, ...]] = {}
+        self.added: dict[str, FileFacts] = {}
+        self.additions = 0
+
+    @property
+    def resolver(self) -> Resolver:
+        """The import resolver over the tree's paths."""
+        if self._resolver is None:
+            self._resolver = Resolver(self.paths, root_package=self.root_package)
+            _networkx()  # imported now, while workers still run, rather than in finish()
+        return self._resolver
 
     def add_edge(self, source: str, target: str, kind: str, line: int, resolution: str) -> None:
+        """Record one edge (the first line and the strongest resolution win)."""
         if target == source:
             return  # a file that finds itself by its own name adds nothing
         key = (source, target, kind)
@@ -116,10 +141,14 @@ class _Builder:
             self.edges[key] = Edge(source, target, kind, line, resolution)
 
     def add_file(self, facts: FileFacts) -> None:
-        search = search_folders(facts, self.resolver.packages)
+        """Resolve the imports and launched scripts of one file of the tree."""
+        self.added[facts.path] = facts
+        self.additions += 1
+        resolver = self.resolver
+        search = search_folders(facts, resolver.packages)
         results = []
         for record in facts.imports:
-            resolved = self.resolver.resolve(facts, record, search)
+            resolved = resolver.resolve(facts, record, search)
             results.append(
                 ImportResolution(
                     resolved.resolution, resolved.targets, resolved.reason, resolved.via
@@ -130,7 +159,7 @@ class _Builder:
             )
         self.imports[facts.path] = tuple(results)
         for idiom in facts.idioms_of("subprocess_launch"):
-            launched = self.resolver.resolve_script(facts, idiom)
+            launched = resolver.resolve_script(facts, idiom)
             if launched is not None:
                 written = str(idiom.attrs.get("target"))
                 self._record(facts.path, "subprocess", written, idiom.line, launched, False)
@@ -148,6 +177,52 @@ class _Builder:
         else:
             self.add_edge(source, external_node(resolved), kind, line, resolved.resolution)
 
+    def holds(self, files: Sequence[FileFacts]) -> bool:
+        """Whether exactly ``files`` were added, each once, and the path list is theirs."""
+        return (
+            self.additions == len(files) == len(self.added)
+            and all(self.added.get(f.path) is f for f in files)
+            and self.resolver.paths == frozenset(self.added)
+        )
+
+    def finish(self, files: Sequence[FileFacts]) -> GraphFacts:
+        """The graph facts of ``files``, which must be what was added (otherwise the graph is
+        built again from ``files``: the answer is always that of :func:`build_graph`)."""
+        if not self.holds(files):
+            logger.debug("the incremental graph does not hold these files: building it again")
+            return build_graph(files, self.root_package)
+        return self._facts(files)
+
+    def _facts(self, files: Sequence[FileFacts]) -> GraphFacts:
+        edges = tuple(sorted(self.edges.values(), key=lambda e: (e.source, e.target, e.kind)))
+        paths = sorted(f.path for f in files)
+        analysed = [f.path for f in sorted(files, key=lambda f: f.path) if f.status != "skipped"]
+        local = [e for e in edges if e.resolution in _LOCAL]
+        exact: nx.DiGraph[str] = _networkx().DiGraph()
+        exact.add_nodes_from(analysed)
+        ordered = set(analysed)  # skipped files can be imported, but not migrated
+        exact.add_edges_from(
+            (e.source, e.target)
+            for e in local
+            if e.resolution == "exact" and e.source in ordered and e.target in ordered
+        )
+        fan_in, fan_out = _fans(paths, local)
+        connected = {e.source for e in local} | {e.target for e in local}
+        # Sorting is stable and a file's entries were added together, in its own order: ties
+        # (one file, line and module) keep that order whatever order the files came in.
+        unresolved = self.unresolved
+        return GraphFacts(
+            edges=edges,
+            externals=tuple(sorted({e.target for e in edges if e.resolution not in _LOCAL})),
+            unresolved=tuple(sorted(unresolved, key=lambda u: (u.source, u.line, u.module))),
+            cycles=_cycles(exact),
+            orphans=tuple(p for p in analysed if p not in connected),
+            fan_in=fan_in,
+            fan_out=fan_out,
+            migration_order=_migration_order(exact),
+            imports={f.path: self.imports[f.path] for f in files},
+        )
+
 
 def _written(record: ImportRecord) -> str:
     """The import as a person reads it: ``.helpers`` for ``from . import helpers``."""
@@ -164,34 +239,17 @@ def build_graph(files: Sequence[FileFacts], root_package: str = "") -> GraphFact
     ``root_package`` is the name of the analysed folder: when the root holds an
     ``__init__.py``, ``import <root_package>.x`` is resolved inside it.
     """
-    builder = _Builder(files, root_package)
+    builder = GraphBuilder((f.path for f in files), root_package)
     for facts in files:
         builder.add_file(facts)
-    edges = tuple(sorted(builder.edges.values(), key=lambda e: (e.source, e.target, e.kind)))
-    paths = sorted(f.path for f in files)
-    analysed = [f.path for f in sorted(files, key=lambda f: f.path) if f.status != "skipped"]
-    local = [e for e in edges if e.resolution in _LOCAL]
-    exact: nx.DiGraph[str] = nx.DiGraph()
-    exact.add_nodes_from(analysed)
-    ordered = set(analysed)  # skipped files can be imported, but not migrated
-    exact.add_edges_from(
-        (e.source, e.target)
-        for e in local
-        if e.resolution == "exact" and e.source in ordered and e.target in ordered
-    )
-    fan_in, fan_out = _fans(paths, local)
-    connected = {e.source for e in local} | {e.target for e in local}
-    return GraphFacts(
-        edges=edges,
-        externals=tuple(sorted({e.target for e in edges if e.resolution not in _LOCAL})),
-        unresolved=tuple(sorted(builder.unresolved, key=lambda u: (u.source, u.line, u.module))),
-        cycles=_cycles(exact),
-        orphans=tuple(p for p in analysed if p not in connected),
-        fan_in=fan_in,
-        fan_out=fan_out,
-        migration_order=_migration_order(exact),
-        imports=builder.imports,
-    )
+    return builder._facts(files)
+
+
+def _networkx() -> Any:
+    """networkx, imported on first use (worker processes never need it)."""
+    import networkx
+
+    return networkx
 
 
 def _fans(paths: Iterable[str], local: Iterable[Edge]) -> tuple[dict[str, int], dict[str, int]]:
@@ -204,16 +262,18 @@ def _fans(paths: Iterable[str], local: Iterable[Edge]) -> tuple[dict[str, int], 
 
 
 def _cycles(exact: nx.DiGraph[str]) -> tuple[tuple[str, ...], ...]:
-    components = (sorted(c) for c in nx.strongly_connected_components(exact) if len(c) > 1)
+    networkx = _networkx()
+    components = (sorted(c) for c in networkx.strongly_connected_components(exact) if len(c) > 1)
     return tuple(sorted(tuple(c) for c in components))
 
 
 def _migration_order(exact: nx.DiGraph[str]) -> tuple[MigrationStep, ...]:
     """Dependencies first; each cycle is one step; ties broken by path (a stable order)."""
-    condensed = nx.condensation(exact)
+    networkx = _networkx()
+    condensed = networkx.condensation(exact)
     members = {n: tuple(sorted(condensed.nodes[n]["members"])) for n in condensed.nodes}
     # condensed edges run importer -> imported; reversed, a topological order puts deps first
-    order = nx.lexicographical_topological_sort(
+    order = networkx.lexicographical_topological_sort(
         condensed.reverse(copy=False), key=lambda n: members[n][0]
     )
     return tuple(MigrationStep(members[n], len(members[n]) > 1) for n in order)

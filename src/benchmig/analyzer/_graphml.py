@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from benchmig.analyzer._model import Analysis
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["graph_nodes", "graphml_lines", "to_networkx"]
 
@@ -54,6 +54,8 @@ def _keys(items: Iterable[Mapping[str, Any]], start: int) -> dict[str, tuple[str
 
 
 def _data(attrs: Mapping[str, Any], keys: Mapping[str, tuple[str, str]]) -> Iterator[str]:
+    from xml.sax.saxutils import escape
+
     for name, value in attrs.items():
         text = str(value).lower() if isinstance(value, bool) else _text(value)
         yield f'      <data key="{keys[name][0]}">{escape(text)}</data>'
@@ -61,6 +63,10 @@ def _data(attrs: Mapping[str, Any], keys: Mapping[str, tuple[str, str]]) -> Iter
 
 def graphml_lines(graph: nx.MultiDiGraph[str]) -> Iterator[str]:
     """The lines of a GraphML document for ``graph`` (directed; edge keys become edge ids)."""
+    # Imported here: worker processes import this package but never write GraphML, and
+    # xml.sax.saxutils pulls in urllib.request and http.client.
+    from xml.sax.saxutils import quoteattr
+
     node_keys = _keys((a for _, a in graph.nodes(data=True)), 0)
     edge_keys = _keys((a for *_, a in graph.edges(keys=True, data=True)), len(node_keys))
     yield from _HEADER
@@ -111,7 +117,9 @@ def to_networkx(analysis: Analysis) -> nx.MultiDiGraph[str]:
     ``cluster`` (``""`` for none), ``fan_in`` and ``fan_out``; package nodes ``kind`` and
     ``package``. Edges (keyed by kind) carry ``kind``, ``line`` and ``resolution``.
     """
-    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    import networkx  # here, not at the top: worker processes import this package, not networkx
+
+    graph: nx.MultiDiGraph[str] = networkx.MultiDiGraph()
     for node in graph_nodes(analysis):
         attrs = {k: ("" if v is None else v) for k, v in node.items() if k != "id"}
         graph.add_node(node["id"], **attrs)

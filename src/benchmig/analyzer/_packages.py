@@ -8,7 +8,6 @@ top-level names of installed distributions from their metadata.
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import sys
 
 __all__ = ["KNOWN_EXTERNAL", "installed_top_levels", "is_stdlib"]
@@ -56,6 +55,8 @@ def is_stdlib(top_level: str) -> bool:
 @functools.cache
 def installed_top_levels() -> frozenset[str]:
     """Top-level names of installed distributions, from their metadata (nothing is imported)."""
+    import importlib.metadata  # here: worker processes, which never call this, skip its imports
+
     try:
         return frozenset(importlib.metadata.packages_distributions())
     except Exception:  # broken metadata of some installed distribution: just know less

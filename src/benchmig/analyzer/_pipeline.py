@@ -3,51 +3,50 @@
 The parent sends paths, never contents: each worker (see ``_worker``) reads its files, hashes
 them, asks the cache through its own read-only connection, and only on a miss runs the
 extractor and the fingerprint. Results stream back chunk by chunk; the parent writes them to
-the cache in one transaction per chunk and reports progress. Memory stays bounded by a few
+the cache in a few large transactions and reports progress. Memory stays bounded by a few
 chunks of source in flight.
 
-A worker that dies (a crash in a parser, the OOM killer) breaks the pool: the files it was
-working on are retried one at a time in a fresh single-worker pool, and a file that kills that
-one too gets ``parse_error`` / ``internal_error``. If worker processes cannot start at all (a
-calling script without an ``if __name__ == "__main__":`` guard), the run continues in-process.
+A :class:`Pipeline` is fed file by file while discovery walks the tree: files unchanged since
+the cache saw them are taken from it at once, and as soon as the others add up to enough
+bytes for worker processes, the workers start (see ``_pool``), importing while the walk goes
+on. Worker deaths and workers that cannot start are handled in ``_pool``; in the latter case
+the run continues in-process.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 
 from benchmig import __version__
 from benchmig.analyzer._cache import AnalysisCache, analyzer_code_digest, entry_key
 from benchmig.analyzer._clusters import FINGERPRINT_VERSION
 from benchmig.analyzer._discover import SourceFile
 from benchmig.analyzer._extract import EXTRACTOR_VERSION
+from benchmig.analyzer._pool import Chunk, PoolUnavailable, StartedPool, run_pool, run_quarantine
 from benchmig.analyzer._worker import (
     Extractor,
     FileRecord,
     Outcome,
     WorkerTask,
-    analyse_chunk,
     analyse_files,
     decode_record,
-    internal_error,
     paused_gc,
-    ping,
 )
 from benchmig.errors import InputError
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "FileRecord",
+    "Pipeline",
     "PipelineOptions",
+    "RecordHook",
     "RunStats",
     "default_jobs",
     "run_pipeline",
@@ -62,7 +61,7 @@ _MAX_TWIN_CHUNK_FILES = 256  # a chunk may grow to this to keep files of equal s
 _FLUSH_BYTES = 16_000_000  # cache writes are batched up to this many bytes of records
 
 Progress = Callable[[int, int], None]
-Chunk = tuple[SourceFile, ...]
+RecordHook = Callable[[FileRecord], None]
 
 
 @dataclass(frozen=True)
@@ -95,10 +94,12 @@ class _Tally:
     bytes_read: int = 0
     crashes: int = 0
     records: dict[str, FileRecord] = field(default_factory=dict)
+    on_record: RecordHook | None = None
 
-
-class _PoolUnavailable(Exception):
-    """Worker processes do not start here."""
+    def add(self, rel_path: str, record: FileRecord) -> None:
+        self.records[rel_path] = record
+        if self.on_record is not None:
+            self.on_record(record)
 
 
 def default_jobs() -> int:
@@ -142,98 +143,20 @@ def _chunks(files: Sequence[SourceFile], jobs: int) -> deque[Chunk]:
     return chunks
 
 
-def _new_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool whose workers have all started and answered a ping (raises
-    :class:`_PoolUnavailable`)."""
-    # spawn: no inherited SQLite handles or threads, and the same behaviour on every platform
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        # One ping per worker, all at once: the pool starts a process per task it cannot give
-        # to an idle one, so every worker imports at the same time. (After a single ping, the
-        # second worker would only start with the second chunk: 0.4-0.8 s late.)
-        for future in [pool.submit(ping) for _ in range(workers)]:
-            future.result()
-    except Exception as exc:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise _PoolUnavailable(f"{type(exc).__name__}: {exc}") from exc
-    return pool
-
-
-def _run_pool(
-    chunks: deque[Chunk], task: WorkerTask, jobs: int, suspects: list[SourceFile]
-) -> Iterator[list[Outcome]]:
-    """Run ``chunks`` on ``jobs`` workers; files of chunks lost to a dead worker go to
-    ``suspects``. Chunks not started stay in ``chunks`` if :class:`_PoolUnavailable` is raised."""
-    while chunks:
-        with _new_pool(jobs) as pool:
-            in_flight: dict[Future[list[Outcome]], Chunk] = {}
-            broken = False
-            while (chunks or in_flight) and not broken:
-                while chunks and len(in_flight) < 2 * jobs:
-                    chunk = chunks.popleft()
-                    in_flight[pool.submit(analyse_chunk, chunk, task)] = chunk
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
-                    chunk = in_flight.pop(future)
-                    try:
-                        yield future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        suspects.extend(chunk)
-                    except Exception as exc:  # a failure outside the per-file guard
-                        logger.warning(
-                            "a worker failed on a chunk (%s): retrying file by file", exc
-                        )
-                        suspects.extend(chunk)
-            for future, chunk in in_flight.items():  # lost with the pool, unless already done
-                if future.done() and future.exception() is None:
-                    yield future.result()
-                else:
-                    suspects.extend(chunk)
-
-
-def _died(source: SourceFile, exc: BaseException) -> Outcome:
-    message = (
-        "the worker process died while analysing this file "
-        f"({type(exc).__name__}: {exc}); the parser may have crashed on it"
-    )
-    logger.warning("%s: %s", source.rel_path, message)
-    record = FileRecord(internal_error(source, message))
-    return Outcome(source, record, cacheable=False, worker_died=True)
-
-
-def _run_quarantine(suspects: Sequence[SourceFile], task: WorkerTask) -> Iterator[list[Outcome]]:
-    """Retry suspects one at a time, each alone in a worker; a second death convicts the file."""
-    queue = deque(sorted(suspects, key=lambda f: f.rel_path))
-    while queue:
-        try:
-            pool = _new_pool(1)
-        except _PoolUnavailable as exc:
-            yield [_died(source, exc) for source in queue]
-            return
-        with pool:
-            while queue:
-                source = queue.popleft()
-                try:
-                    yield pool.submit(analyse_chunk, (source,), task).result()
-                except Exception as exc:
-                    yield [_died(source, exc)]
-                    break  # the pool is broken: start a fresh one for the rest
-
-
 def _outcome_batches(
     pending: Sequence[SourceFile],
     task: WorkerTask,
     jobs: int,
     cache: AnalysisCache | None,
     tally: _Tally,
+    started: StartedPool | None,
 ) -> Iterator[list[Outcome]]:
     chunks = _chunks(pending, jobs)
     if jobs > 1:
         suspects: list[SourceFile] = []
         try:
-            yield from _run_pool(chunks, task, min(jobs, len(chunks)), suspects)
-        except _PoolUnavailable as exc:
+            yield from run_pool(chunks, task, min(jobs, len(chunks)), suspects, started)
+        except PoolUnavailable as exc:
             logger.warning(
                 "worker processes cannot start (%s): analysing in this process instead; a "
                 "script calling analyze_paths needs an 'if __name__ == \"__main__\":' guard",
@@ -241,7 +164,7 @@ def _outcome_batches(
             )
         if suspects:
             logger.warning("a worker process died: retrying %d files one at a time", len(suspects))
-            for outcomes in _run_quarantine(suspects, task):
+            for outcomes in run_quarantine(suspects, task):
                 tally.crashes += sum(1 for o in outcomes if o.worker_died)
                 yield outcomes
     for chunk in chunks:  # everything when jobs == 1; what is left if no pool could start
@@ -293,7 +216,7 @@ class _CacheWriter:
 
 def _collect(outcomes: Sequence[Outcome], tally: _Tally) -> None:
     for outcome in outcomes:
-        tally.records[outcome.source.rel_path] = outcome.unpacked()
+        tally.add(outcome.source.rel_path, outcome.unpacked())
         if outcome.cached:
             tally.from_cache += 1
         else:
@@ -312,50 +235,151 @@ def _effective_jobs(requested: int | None, pending: Sequence[SourceFile]) -> int
     return default_jobs()
 
 
+class Pipeline:
+    """One run, fed file by file (:meth:`offer`, e.g. from discovery's walk), then :meth:`run`.
+
+    Use it as a context manager: leaving it closes the cache and stops workers never used.
+    """
+
+    def __init__(self, options: PipelineOptions) -> None:
+        self.options = options
+        self.namespace = cache_namespace(options.extractor)
+        self.cache: AnalysisCache | None = None  # opened with the first file
+        self.cache_opened = False
+        self.offered: dict[str, tuple[SourceFile, FileRecord | None]] = {}
+        self.pending_bytes = 0
+        self.started: StartedPool | None = None
+        self.tried_start = False
+        self.began = time.perf_counter()
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the cache; stop workers started for nothing."""
+        if self.started is not None:
+            self.started.cancel()
+            self.started = None
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
+
+    def _open_cache(self) -> AnalysisCache | None:
+        if not self.cache_opened:
+            self.cache_opened = True
+            folder = self.options.cache_dir
+            self.cache = None if folder is None else AnalysisCache.open(folder, self.namespace)
+        return self.cache
+
+    def offer(self, source: SourceFile) -> None:
+        """Take an unchanged file from the cache now; start the workers once the files left to
+        analyse are enough for them (the same rule :meth:`run` applies to the whole list)."""
+        record = _cached_fast(self._open_cache(), source, self.namespace)
+        self.offered[source.rel_path] = (source, record)
+        if record is not None or self.tried_start:
+            return
+        self.pending_bytes += source.size
+        if self.pending_bytes < _IN_PROCESS_BYTES:
+            return
+        self.tried_start = True
+        jobs = default_jobs() if self.options.jobs is None else self.options.jobs
+        if jobs > 1:
+            try:
+                self.started = StartedPool(jobs)
+            except PoolUnavailable as exc:  # run() tries again, and says so
+                logger.debug("workers could not start early: %s", exc)
+
+    def run(
+        self,
+        files: Sequence[SourceFile],
+        progress: Progress | None = None,
+        on_record: RecordHook | None = None,
+    ) -> tuple[dict[str, FileRecord], RunStats]:
+        """Analyse ``files`` (cache first) and return ``rel_path -> FileRecord`` plus figures.
+
+        ``on_record(record)`` is called in this process as each file's record arrives (while
+        worker processes still analyse others), once per file.
+        """
+        tally = _Tally(on_record=on_record)
+        pending = []
+        self._open_cache()
+        with paused_gc():
+            for source in files:
+                known = self.offered.get(source.rel_path)
+                if known is not None and known[0] == source:
+                    record = known[1]
+                else:
+                    record = _cached_fast(self.cache, source, self.namespace)
+                if record is None:
+                    pending.append(source)
+                else:
+                    tally.add(source.rel_path, record)
+        tally.from_cache = len(tally.records)
+        jobs = _effective_jobs(self.options.jobs, pending)
+        started, self.started = self.started, None
+        if started is not None and (jobs == 1 or not pending):
+            started.cancel()
+            started = None
+        try:
+            self._analyse(pending, jobs, tally, started, len(files), progress)
+        finally:
+            self.close()
+        stats = RunStats(
+            files=len(files),
+            from_cache=tally.from_cache,
+            analysed=tally.analysed,
+            bytes_read=tally.bytes_read,
+            jobs=jobs,
+            worker_crashes=tally.crashes,
+            elapsed_s=time.perf_counter() - self.began,
+        )
+        return tally.records, stats
+
+    def _analyse(
+        self,
+        pending: Sequence[SourceFile],
+        jobs: int,
+        tally: _Tally,
+        started: StartedPool | None,
+        total: int,
+        progress: Progress | None,
+    ) -> None:
+        cache = self.cache
+        cache_dir = str(self.options.cache_dir) if cache is not None else None
+        task = WorkerTask(self.namespace, cache_dir, self.options.max_bytes, self.options.extractor)
+        if progress is not None:
+            progress(len(tally.records), total)
+        writer = _CacheWriter(cache, self.namespace)
+        with paused_gc() as sweep:
+            for outcomes in _outcome_batches(pending, task, jobs, cache, tally, started):
+                _collect(outcomes, tally)
+                writer.add(outcomes)
+                if not all(isinstance(o.record, bytes) for o in outcomes):
+                    sweep()  # analysed here: parsing may leave cycles (decoded records have none)
+                if progress is not None:
+                    progress(len(tally.records), total)
+        writer.flush()
+
+
 def run_pipeline(
     files: Sequence[SourceFile],
     options: PipelineOptions,
     progress: Progress | None = None,
+    on_record: RecordHook | None = None,
 ) -> tuple[dict[str, FileRecord], RunStats]:
-    """Analyse ``files`` (cache first) and return ``rel_path -> FileRecord`` plus run figures."""
-    started = time.perf_counter()
-    namespace = cache_namespace(options.extractor)
-    cache = None if options.cache_dir is None else AnalysisCache.open(options.cache_dir, namespace)
-    tally = _Tally()
-    pending = []
-    with paused_gc():
-        for source in files:
-            record = _cached_fast(cache, source, namespace)
-            if record is None:
-                pending.append(source)
-            else:
-                tally.records[source.rel_path] = record
-    tally.from_cache = len(tally.records)
-    jobs = _effective_jobs(options.jobs, pending)
-    cache_dir = str(options.cache_dir) if cache is not None else None
-    task = WorkerTask(namespace, cache_dir, options.max_bytes, options.extractor)
-    if progress is not None:
-        progress(len(tally.records), len(files))
-    try:
-        writer = _CacheWriter(cache, namespace)
-        with paused_gc() as sweep:
-            for outcomes in _outcome_batches(pending, task, jobs, cache, tally):
-                _collect(outcomes, tally)
-                writer.add(outcomes)
-                sweep()
-                if progress is not None:
-                    progress(len(tally.records), len(files))
-        writer.flush()
-    finally:
-        if cache is not None:
-            cache.close()
-    stats = RunStats(
-        files=len(files),
-        from_cache=tally.from_cache,
-        analysed=tally.analysed,
-        bytes_read=tally.bytes_read,
-        jobs=jobs,
-        worker_crashes=tally.crashes,
-        elapsed_s=time.perf_counter() - started,
-    )
-    return tally.records, stats
+    """Analyse ``files`` (cache first) and return ``rel_path -> FileRecord`` plus run figures
+    (a :class:`Pipeline` offered every file at once; ``on_record`` as in :meth:`Pipeline.run`).
+    """
+    with Pipeline(options) as pipeline:
+        with paused_gc():
+            for source in files:
+                pipeline.offer(source)
+        return pipeline.run(files, progress, on_record)

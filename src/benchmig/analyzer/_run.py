@@ -15,14 +15,14 @@ from benchmig.analyzer._classify import MEASUREMENT_KINDS, FileContext, classify
 from benchmig.analyzer._clusters import find_clusters
 from benchmig.analyzer._discover import discover
 from benchmig.analyzer._facts import FileFacts
-from benchmig.analyzer._graph import GraphFacts, Unresolved, build_graph
+from benchmig.analyzer._graph import GraphBuilder, GraphFacts, Unresolved, build_graph
 from benchmig.analyzer._model import Analysis, FileReport
 from benchmig.analyzer._pipeline import (
     DEFAULT_MAX_BYTES,
     FileRecord,
+    Pipeline,
     PipelineOptions,
     RunStats,
-    run_pipeline,
 )
 from benchmig.analyzer._worker import paused_gc
 
@@ -50,15 +50,23 @@ def analyze_paths(
     called as files complete. Raises :class:`~benchmig.errors.InputError` for a missing path
     or ``jobs < 1``; a file that cannot be analysed never stops the run.
     """
-    discovery = discover(paths, excludes=excludes)
-    logger.info("analysing %d files below %s", len(discovery.files), discovery.root)
     folder = (cache_dir or default_cache_dir()) if use_cache else None
     options = PipelineOptions(jobs=jobs, cache_dir=folder, max_bytes=max_bytes)
-    records, stats = run_pipeline(discovery.files, options, progress)
+    with Pipeline(options) as pipeline:
+        with paused_gc():  # cached records are taken as the walk finds their files
+            discovery = discover(paths, excludes=excludes, on_file=pipeline.offer)
+        logger.info("analysing %d files below %s", len(discovery.files), discovery.root)
+        every_path = [f.rel_path for f in discovery.files] + [p.path for p in discovery.problems]
+        # Imports are resolved as records arrive, while the workers analyse the rest.
+        graph = GraphBuilder(every_path, root_package=discovery.root.name)
+        records, stats = pipeline.run(
+            discovery.files, progress, lambda record: graph.add_file(record.facts)
+        )
     for problem in discovery.problems:
         records[problem.path] = FileRecord(problem)
+        graph.add_file(problem)
     with paused_gc():  # see paused_gc: millions of acyclic objects, nothing for the GC to find
-        return build_analysis(discovery.root, records, discovery.skipped, stats)
+        return build_analysis(discovery.root, records, discovery.skipped, stats, graph)
 
 
 def build_analysis(
@@ -66,11 +74,15 @@ def build_analysis(
     records: Mapping[str, FileRecord],
     skipped: Mapping[str, int] | None = None,
     stats: RunStats | None = None,
+    builder: GraphBuilder | None = None,
 ) -> Analysis:
-    """Assemble an :class:`Analysis` from per-file records (graph, clusters, classification)."""
+    """Assemble an :class:`Analysis` from per-file records (graph, clusters, classification).
+
+    ``builder`` may hold the records' imports already resolved (see :class:`GraphBuilder`).
+    """
     ordered = [records[path] for path in sorted(records)]
     facts = [record.facts for record in ordered]
-    graph = build_graph(facts, root_package=root.name)
+    graph = build_graph(facts, root.name) if builder is None else builder.finish(facts)
     clusters = find_clusters(
         {r.facts.path: r.fingerprint for r in ordered if r.fingerprint is not None}
     )

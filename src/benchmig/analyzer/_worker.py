@@ -254,6 +254,11 @@ def paused_gc() -> Iterator[Callable[[], None]]:
     automatic full collection would scan them all again, which costs more than the analysis
     itself on large trees. Those objects are acyclic (freed by reference counting); the few
     cycles parsing leaves behind are swept per file or per chunk, in the young generation only.
+
+    When the collector is switched back on, what is still young goes straight to the oldest
+    generation (``gc.freeze()`` then ``gc.unfreeze()``: two list splices) instead of being
+    scanned by the next young collections: after a cold run of 8,700 files that scan cost the
+    parent 0.5-0.7 s. It is only done if nothing else froze objects (their owner's choice).
     """
 
     def sweep() -> None:
@@ -265,6 +270,9 @@ def paused_gc() -> Iterator[Callable[[], None]]:
         yield sweep
     finally:
         if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
