@@ -18,6 +18,7 @@ from tests.framework.fake_torch import torch_hidden
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = ROOT / "examples" / "performance_suite.json"
+GPU_SUITE = ROOT / "perf" / "gpu_suite.json"
 EXAMPLE = ROOT / "examples" / "model_benchmark.py"
 
 BUILTINS = {
@@ -90,6 +91,18 @@ def test_the_example_suite_selects_every_category_on_the_cpu_quickly() -> None:
     recovery = next(s for s in selections if s.spec.name == "pool_error_recovery")
     assert set(recovery.params_grid["mode"]) == {"thread", "process"}
     assert set(recovery.params_grid["fault"]) == {"raise", "crash"}
+
+
+def test_the_gpu_suite_selects_everything_the_library_runs_on_cuda() -> None:
+    # perf/gpu_library.py runs it on a lent GPU: it must stay loadable where there is none
+    suite = load_suite(GPU_SUITE)
+    registry, _ = load_registry([t.module or "" for t in suite.targets])
+    selections = select_cases(suite, registry)
+    assert suite.hardware == ("cuda",)
+    on_cuda = {name for name in registry.list_benchmarks() if "cuda" in registry.get(name).hardware}
+    assert {s.spec.name for s in selections} == on_cuda
+    half = next(s for s in selections if s.spec.name == "matmul_gflops_half")
+    assert set(half.params_grid["dtype"]) == {"float16", "bfloat16"}
 
 
 def test_the_example_model_benchmark_registers_and_runs() -> None:
