@@ -2,12 +2,18 @@
 
 Usage::
 
-    python perf/analyzer_scale.py PATH [--jobs N] [--libcst sample|full|none] [--json OUT]
+    python perf/analyzer_scale.py PATH [--jobs N] [--libcst sample|full|none] [--rounds N]
+        [--json OUT]
 
 Measures, on the files discovery finds under PATH:
 
 * a single-process ``ast.parse`` pass (read + parse) over the same files: the baseline;
 * a cold analysis (empty cache) and a warm re-run with nothing changed, as ratios to it;
+* ``--rounds N``: N more rounds, each a cold analysis in a fresh interpreter and the ``ast``
+  pass back to back (their order alternating), and the same files parsed by two ``ast``
+  processes at once (half each: what two cores give a parse-only job on this machine). The
+  machine's speed drifts by tens of percent within minutes, so the cold ratio reported is the
+  median of the rounds' ratios, each measured within a minute;
 * peak RSS of this process and of its worker processes (``resource.getrusage``);
 * files/s and MB/s of the cold run;
 * LibCST: ``python -m libcst.tool codemod`` running the no-op command over the tree (``full``),
@@ -24,6 +30,7 @@ import contextlib
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -67,19 +74,87 @@ def _ast_pass(paths: list[str]) -> tuple[float, float, int]:
 
 def _ast_pass_apart(paths: list[str]) -> tuple[float, float, int]:
     """:func:`_ast_pass` in a fresh interpreter: no analysis objects alive to slow its GC."""
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
-        listing.write("\n".join(paths))
+    listing = _write_listing(paths)
     try:
         done = subprocess.run(
-            [sys.executable, __file__, "--ast-pass", listing.name, "-"],
+            [sys.executable, __file__, "--ast-pass", listing, "-"],
             capture_output=True,
             text=True,
             check=True,
         )
     finally:
-        os.unlink(listing.name)
+        os.unlink(listing)
     wall, cpu, failures = json.loads(done.stdout)
     return float(wall), float(cpu), int(failures)
+
+
+def _write_listing(paths: list[str]) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("\n".join(paths))
+    return listing.name
+
+
+def _split_ast_pass(paths: list[str]) -> float:
+    """Wall seconds of two ``ast`` passes at once, over alternate files (half the bytes each)."""
+    listings = [_write_listing(paths[0::2]), _write_listing(paths[1::2])]
+    try:
+        started = time.perf_counter()
+        command = [sys.executable, __file__, "--ast-pass"]
+        running = [
+            subprocess.Popen([*command, name, "-"], stdout=subprocess.DEVNULL) for name in listings
+        ]
+        for process in running:
+            process.wait()
+        return time.perf_counter() - started
+    finally:
+        for name in listings:
+            os.unlink(name)
+
+
+def _cold_apart(root: Path, jobs: int | None) -> tuple[float, float]:
+    """A cold analysis (empty cache) in a fresh interpreter: (wall s, CPU s of all processes)."""
+    with tempfile.TemporaryDirectory(prefix="benchmig-cold-") as tmp:
+        command = [sys.executable, __file__, str(root), "--cold-run", str(Path(tmp) / "cache")]
+        if jobs is not None:
+            command += ["--jobs", str(jobs)]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+    wall, cpu = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(wall), float(cpu)
+
+
+def _rounds(root: Path, jobs: int | None, paths: list[str], count: int) -> dict[str, Any]:
+    """``count`` rounds of (cold analysis, ``ast`` pass) in alternating order, plus a split
+    ``ast`` pass per round; the ratios are per round, and their median."""
+    rounds: list[dict[str, Any]] = []
+    for number in range(count):
+        load = round(os.getloadavg()[0], 2)
+        if number % 2 == 0:
+            cold_s, cold_cpu = _cold_apart(root, jobs)
+            ast_s = _ast_pass_apart(paths)[0]
+        else:
+            ast_s = _ast_pass_apart(paths)[0]
+            cold_s, cold_cpu = _cold_apart(root, jobs)
+        split_s = _split_ast_pass(paths)
+        rounds.append(
+            {
+                "load_average": load,
+                "order": "cold, ast" if number % 2 == 0 else "ast, cold",
+                "ast_pass_s": round(ast_s, 2),
+                "cold_s": round(cold_s, 2),
+                "cold_cpu_s": round(cold_cpu, 2),
+                "two_ast_processes_s": round(split_s, 2),
+                "cold_vs_ast": round(cold_s / ast_s, 3),
+                "two_ast_processes_vs_ast": round(split_s / ast_s, 3),
+            }
+        )
+        print(json.dumps(rounds[-1]), file=sys.stderr, flush=True)
+    return {
+        "rounds": rounds,
+        "cold_vs_ast_median": round(statistics.median(r["cold_vs_ast"] for r in rounds), 3),
+        "two_ast_processes_vs_ast_median": round(
+            statistics.median(r["two_ast_processes_vs_ast"] for r in rounds), 3
+        ),
+    }
 
 
 def _libcst_sample(paths: list[str], sizes: list[int], budget: int) -> dict[str, Any]:
@@ -145,7 +220,9 @@ def _timed_analysis(
     return time.perf_counter() - started, (own_after - own, kids_after - kids), analysis
 
 
-def measure(root: Path, jobs: int | None, libcst_mode: str, sample_bytes: int) -> dict[str, Any]:
+def measure(
+    root: Path, jobs: int | None, libcst_mode: str, sample_bytes: int, rounds: int = 0
+) -> dict[str, Any]:
     """Run every measurement on ``root`` and return the figures."""
     from benchmig.analyzer import discover, write_analysis
 
@@ -197,6 +274,8 @@ def measure(root: Path, jobs: int | None, libcst_mode: str, sample_bytes: int) -
         "summary": analysis.summary,
         "worker_crashes": analysis.stats.worker_crashes,
     }
+    if rounds > 0:
+        figures["rounds"] = _rounds(root, jobs, paths, rounds)
     if libcst_mode == "sample":
         lib = _libcst_sample(paths, sizes, sample_bytes)
         one_core = total / 1e6 / lib["mb_per_s_one_core"]
@@ -220,12 +299,18 @@ def main() -> int:
     parser.add_argument("--libcst", choices=["sample", "full", "none"], default="sample")
     parser.add_argument("--sample-bytes", type=int, default=6_000_000)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--rounds", type=int, default=0, help="extra back-to-back rounds")
     parser.add_argument("--ast-pass", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--cold-run", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ast_pass is not None:  # the baseline, run by _ast_pass_apart
         print(json.dumps(_ast_pass(args.ast_pass.read_text().splitlines())))
         return 0
-    figures = measure(args.path.resolve(), args.jobs, args.libcst, args.sample_bytes)
+    if args.cold_run is not None:  # one cold analysis, run by _cold_apart
+        wall, (own, kids), _ = _timed_analysis(args.path.resolve(), args.jobs, args.cold_run)
+        print(json.dumps([wall, own + kids]))
+        return 0
+    figures = measure(args.path.resolve(), args.jobs, args.libcst, args.sample_bytes, args.rounds)
     text = json.dumps(figures, indent=2)
     print(text)
     print(
@@ -233,6 +318,11 @@ def main() -> int:
         f"ast (target <= 0.1), peak RSS {figures['peak_rss']['sum_mib']} MiB (target <= 2048), "
         f"{figures['cold_files_per_s']} files/s, {figures['cold_mb_per_s']} MB/s"
     )
+    if "rounds" in figures:
+        print(
+            f"rounds: cold {figures['rounds']['cold_vs_ast_median']}x ast (median), two ast "
+            f"processes {figures['rounds']['two_ast_processes_vs_ast_median']}x ast (median)"
+        )
     if args.json is not None:
         args.json.write_text(text + "\n")
     return 0
