@@ -42,7 +42,8 @@ class AssignmentRules:
         is_delta = exprs.regions > regions_before
         targets = node.targets if node.__class__ is ast.Assign else [node.target]  # type: ignore[union-attr]
         for target in targets:
-            exprs.walk(target)
+            if target.__class__ is not ast.Name:  # most targets: a name, with nothing to visit
+                exprs.walk(target)
             if value is not None:
                 self._bind(target, value, is_delta, node)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from benchmig.analyzer._arguments import METHOD_HANDLERS, absl
 from benchmig.analyzer._idioms import RULE_ROOTS, SLEEP_CALLS, classify_call, open_result_format
+from benchmig.analyzer._names import CONVENTIONAL_ALIASES
 from benchmig.analyzer._refine import REFINERS
 from benchmig.analyzer._signals import emit_simulation
 from benchmig.analyzer._state import FileState
@@ -22,6 +23,8 @@ _BUILTINS = frozenset(dir(builtins))
 _OPEN_CALLS = frozenset({"open", "io.open", "builtins.open", "codecs.open"})
 _TIMING_KINDS = frozenset({"timeit", "torch_benchmark"})
 _SPECIAL_NAMES = SLEEP_CALLS | _OPEN_CALLS  # calls _special_call handles by name
+# Receivers qualify() resolves even when nothing imported them.
+_QUALIFIED_ROOTS = RULE_ROOTS | frozenset(CONVENTIONAL_ALIASES)
 
 
 def handle_call(state: FileState, node: ast.Call) -> None:
@@ -39,8 +42,16 @@ def handle_call(state: FileState, node: ast.Call) -> None:
             state.note_call(ident, bool(loops) and _BENCH_LIKE_RE.search(ident) is not None)
         special = name in _SPECIAL_NAMES
     else:
-        qualified = state.names.qualify(func, RULE_ROOTS)
-        name = qualified[0] if qualified is not None else None
+        receiver: Any = func.value if cls is ast.Attribute else None  # type: ignore[attr-defined]
+        if (
+            receiver.__class__ is ast.Name
+            and receiver.id not in _QUALIFIED_ROOTS
+            and state.names.lookup(receiver.id) is None
+        ):
+            name = None  # ``obj.method()`` on a name nothing imported: qualify() gives None
+        else:
+            qualified = state.names.qualify(func, RULE_ROOTS)
+            name = qualified[0] if qualified is not None else None
         if cls is ast.Attribute:
             method = func.attr  # type: ignore[attr-defined]
             _note_method_call(state, func, method)
@@ -101,7 +112,9 @@ def _executor_use(state: FileState, node: ast.Call, name: str | None) -> None:
     """A pool built from a variable (``executor_cls(max_workers=n)``), or a pool class passed
     to a helper (``run_pool(ThreadPoolExecutor, ...)``)."""
     names = state.names
-    for argument in (*node.args, *(k.value for k in node.keywords)):
+    keywords = node.keywords
+    arguments = [*node.args, *(k.value for k in keywords)] if keywords else node.args
+    for argument in arguments:
         cls = argument.__class__
         if cls is ast.Name and names.lookup(argument.id) is None:  # type: ignore[attr-defined]
             continue  # a name nothing bound: no qualified rule can match it
@@ -118,7 +131,7 @@ def _executor_use(state: FileState, node: ast.Call, name: str | None) -> None:
                 )
                 return
     last = (name or "").rsplit(".", 1)[-1].lower()
-    if "executor" in last or any(k.arg == "max_workers" for k in node.keywords):
+    if "executor" in last or (keywords and any(k.arg == "max_workers" for k in keywords)):
         state.emit(
             "concurrency",
             node,
