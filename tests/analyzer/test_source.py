@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from benchmig.analyzer._extract import extract_facts
@@ -186,3 +188,14 @@ def test_error_files_keep_identity_fields() -> None:
     assert facts.module == "pkg.bad"
     assert facts.size_bytes == 8 and facts.lines == 1 and len(facts.sha256) == 64
     assert facts.idioms == () and facts.imports == ()
+
+
+def test_the_analysed_codes_own_warnings_are_not_shown() -> None:
+    # An invalid escape and `is` with a literal warn when parsed (a SyntaxWarning on stderr by
+    # default since Python 3.12, an error under -W error): the legacy code's, not the analyzer's
+    source = b'PATTERN = "\\d+"\nif len(PATTERN) is 3:\n    pass\n'
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("error")
+        facts = extract_facts("warns.py", source)
+    assert facts.status == "ok"
+    assert caught == []

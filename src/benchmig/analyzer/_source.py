@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass
 
 from benchmig.analyzer._facts import FileError, FileStatus
@@ -134,7 +135,12 @@ def parse_source(rel_path: str, data: bytes) -> ParseOutcome:
     if encoding_error is not None:
         return ParseOutcome(None, "parse_error", encoding_error)
     try:
-        return ParseOutcome(ast.parse(data, filename=rel_path, type_comments=False))
+        with warnings.catch_warnings():
+            # The analysed code's own warnings (an invalid escape like "\d", `x is 1`) are not
+            # the analyzer's to print: since Python 3.12 each is a SyntaxWarning on stderr.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data, filename=rel_path, type_comments=False)
+        return ParseOutcome(tree)
     except SyntaxError as exc:
         return ParseOutcome(None, "parse_error", diagnose(data, exc))
     except (RecursionError, MemoryError):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,7 +120,9 @@ def _signatures(file: str) -> dict[str, _Signature]:
     try:
         data = Path(file).read_bytes()
         text = data.decode("utf-8")
-        tree = ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings of the legacy code are not ours
+            tree = ast.parse(text)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
     found: dict[str, _Signature] = {}

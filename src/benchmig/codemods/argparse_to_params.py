@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -297,7 +298,9 @@ def _wrap(text: str, width: int = 96) -> list[str]:
 
 def _is_literal(node: cst.BaseExpression) -> bool:
     try:
-        ast.literal_eval(cst.Module(body=[]).code_for_node(node).strip())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings of the legacy code are not ours
+            ast.literal_eval(cst.Module(body=[]).code_for_node(node).strip())
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return False
     return True
