@@ -24,7 +24,7 @@ from benchmig.codemods._unit_bind import (
     construct,
     count_names,
 )
-from benchmig.codemods._unit_context import CallSite, FileContext, Scope
+from benchmig.codemods._unit_context import CallSite, FileContext, Scope, is_parse_args_call
 from benchmig.codemods._unit_eval import UNKNOWN, Evaluator, Namespace
 from benchmig.codemods._unit_finish import finish
 from benchmig.codemods._unit_plan import (
@@ -172,10 +172,9 @@ def _collected(unit: Scope) -> str | None:
 def _parses_argv(ctx: FileContext, unit: Scope) -> cst.CSTNode | None:
     for node in find_all(block_module(unit.body), lambda n: isinstance(n, cst.Call)):
         func = node.func  # type: ignore[attr-defined]
-        name = func.attr.value if isinstance(func, cst.Attribute) else None
         if isinstance(func, cst.Name) and func.value in ctx.parse_helpers:
             return node
-        if name in {"parse_args", "parse_known_args"}:
+        if is_parse_args_call(node):
             return node
     return None
 

@@ -24,7 +24,15 @@ from benchmig.codemods._unit_syntax import (
 )
 from benchmig.codemods._unit_vocab import QualNames, is_sync_call
 
-__all__ = ["CallSite", "FileContext", "PathStep", "Scope", "header_nodes", "is_main_guard"]
+__all__ = [
+    "CallSite",
+    "FileContext",
+    "PathStep",
+    "Scope",
+    "header_nodes",
+    "is_main_guard",
+    "is_parse_args_call",
+]
 
 MAIN = "<main>"
 MODULE = "<module>"
@@ -112,17 +120,17 @@ def _walk_calls(
     return found
 
 
-def _has_parse_args(node: cst.CSTNode) -> bool:
-    return bool(
-        find_all(
-            node,
-            lambda n: (
-                isinstance(n, cst.Call)
-                and isinstance(n.func, cst.Attribute)
-                and n.func.attr.value in {"parse_args", "parse_known_args"}
-            ),
-        )
+def is_parse_args_call(node: cst.CSTNode) -> bool:
+    """``<parser>.parse_args(...)`` or ``<parser>.parse_known_args(...)``."""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in {"parse_args", "parse_known_args"}
     )
+
+
+def _has_parse_args(node: cst.CSTNode) -> bool:
+    return bool(find_all(node, is_parse_args_call))
 
 
 @dataclass
