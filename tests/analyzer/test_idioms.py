@@ -272,6 +272,63 @@ def test_param_sweep_over_module_constants_defaults_and_argparse() -> None:
     assert lines(result, "repeat_loop") == []
 
 
+def test_progress_bars_around_loops_are_seen_through() -> None:
+    result = facts(
+        """
+        import time
+        from tqdm.auto import tqdm as bar, trange
+        from rich.progress import track
+
+        BATCH_SIZES = [1, 2, 4]
+        SEQ_LENS = (128, 512)
+
+        def main(args):
+            for _ in trange(3, desc="warm-up"):
+                op()
+            for bs in bar(BATCH_SIZES, desc="batch sizes"):
+                for seq_len in track(SEQ_LENS):
+                    t0 = time.perf_counter()
+                    for _ in bar(trange(2, 12, 2), leave=False):
+                        op(bs, seq_len)
+                    print(time.perf_counter() - t0)
+            for size in bar(args.sizes):
+                t0 = time.perf_counter()
+                op(size)
+                print(time.perf_counter() - t0)
+        """
+    )
+    warmup = only(result, "warmup_loop")
+    assert (warmup.line, warmup.attrs["count"], warmup.attrs["literal_count"]) == (9, "3", 3)
+    repeat = only(result, "repeat_loop")
+    assert (repeat.line, repeat.attrs["literal_count"]) == (14, 5)
+    sweeps = {i.line: i.attrs for i in result.idioms_of("param_sweep")}
+    assert sorted(sweeps) == [11, 12, 17]
+    assert sweeps[11]["values"] == [1, 2, 4]
+    assert sweeps[11]["iterable"] == "bar(BATCH_SIZES, desc='batch sizes')"  # as written
+    assert sweeps[11]["constant"] == "BATCH_SIZES"
+    assert sweeps[12]["values"] == [128, 512]
+    assert sweeps[17]["values"] is None  # what the bar wraps is still unknown
+
+
+def test_a_call_that_is_no_progress_bar_hides_the_values() -> None:
+    result = facts(
+        """
+        import time
+
+        BATCH_SIZES = [1, 2]
+
+        def track(items):  # a local function, not rich.progress.track
+            return reversed(items)
+
+        for bs in track(BATCH_SIZES):
+            t0 = time.time()
+            op(bs)
+            print(time.time() - t0)
+        """
+    )
+    assert only(result, "param_sweep").attrs["values"] is None
+
+
 def test_loop_over_parameters_without_timing_is_not_a_sweep() -> None:
     result = facts(
         """

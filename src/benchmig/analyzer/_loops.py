@@ -20,6 +20,7 @@ from benchmig.analyzer._values import (
     as_list,
     parameter_name,
     resolve_values,
+    without_progress_bar,
 )
 
 __all__ = ["finish_loop", "settle_sweeps", "timed_around"]
@@ -77,11 +78,12 @@ def _header(node: ast.For | ast.AsyncFor | ast.While) -> list[ast.expr]:
     return [node.test] if isinstance(node, ast.While) else [node.target, node.iter]
 
 
-def _count(node: ast.For | ast.AsyncFor | ast.While) -> tuple[str, int | None]:
-    """The repetition count as written, and its value when it is a literal ``range``."""
+def _count(state: FileState, node: ast.For | ast.AsyncFor | ast.While) -> tuple[str, int | None]:
+    """The repetition count as written, and its value when it is a literal ``range``
+    (``trange(n)`` and ``tqdm(range(n))`` count as ``range(n)``)."""
     if isinstance(node, ast.While):
         return source(node.test), None
-    iterator = node.iter
+    iterator = without_progress_bar(state, node.iter)
     if (
         isinstance(iterator, ast.Call)
         and isinstance(iterator.func, ast.Name)
@@ -97,7 +99,7 @@ def _count(node: ast.For | ast.AsyncFor | ast.While) -> tuple[str, int | None]:
                 number = None
         text = source(iterator.args[0]) if len(iterator.args) == 1 else source(iterator)
         return text, number
-    return source(iterator), None
+    return source(node.iter), None
 
 
 def _is_warmup(state: FileState, node: ast.For | ast.AsyncFor | ast.While) -> bool:
@@ -127,7 +129,7 @@ def finish_loop(state: FileState, frame: LoopFrame) -> None:
         parent.called |= frame.called
         parent.bench_calls = parent.bench_calls or frame.bench_calls
     if _is_warmup(state, node):
-        count, number = _count(node)
+        count, number = _count(state, node)
         state.emit(
             "warmup_loop", node, f"warm-up x {count}", {"count": count, "literal_count": number}
         )
@@ -144,7 +146,7 @@ def finish_loop(state: FileState, frame: LoopFrame) -> None:
 
 
 def _emit_repeat(state: FileState, frame: LoopFrame, *, timed_around: bool) -> None:
-    count, number = _count(frame.node)
+    count, number = _count(state, frame.node)
     state.emit(
         "repeat_loop",
         frame.node,
@@ -185,7 +187,7 @@ def timed_around(state: FileState, start_line: int, end_line: int) -> int:
 def _sweep(state: FileState, node: ast.For | ast.AsyncFor) -> tuple[bool, Resolved] | None:
     """Whether the loop's variable or iterable is parameter-like, and the values it iterates;
     None if it iterates something else."""
-    iterator = node.iter
+    iterator = without_progress_bar(state, node.iter)
     is_range = (
         isinstance(iterator, ast.Call)
         and isinstance(iterator.func, ast.Name)

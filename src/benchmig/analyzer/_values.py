@@ -14,9 +14,17 @@ from typing import Any
 from benchmig.analyzer._literals import MISSING, literal, words
 from benchmig.analyzer._names import dotted
 from benchmig.analyzer._options import split_list
+from benchmig.analyzer._progress import progress_kind
 from benchmig.analyzer._state import FileState, Scope
 
-__all__ = ["Resolved", "argparse_values", "as_list", "parameter_name", "resolve_values"]
+__all__ = [
+    "Resolved",
+    "argparse_values",
+    "as_list",
+    "parameter_name",
+    "resolve_values",
+    "without_progress_bar",
+]
 
 _WRAPPERS = words("enumerate sorted list tuple reversed set iter")
 _VIEWS = words("items keys values split")
@@ -78,8 +86,35 @@ def resolve_values(state: FileState, node: ast.expr, depth: int = 0) -> Resolved
     return Resolved()
 
 
+def without_progress_bar(state: FileState, node: ast.expr) -> ast.expr:
+    """What a loop iterates under a progress bar (see ``_progress``): ``tqdm(xs, ...)`` ->
+    ``xs``, ``trange(1, n, desc=...)`` -> ``range(1, n)``; anything else as it is."""
+    for _ in range(3):  # tqdm(tqdm(xs)) at most, in practice
+        if node.__class__ is not ast.Call:
+            return node
+        call: ast.Call = node
+        positional = call.args
+        if not positional or any(arg.__class__ is ast.Starred for arg in positional):
+            return node
+        qualified = state.names.qualify(call.func)
+        kind = progress_kind((qualified[0],)) if qualified is not None else None
+        if kind == "items":
+            node = positional[0]
+        elif kind == "range":
+            plain = ast.Call(
+                func=ast.Name(id="range", ctx=ast.Load()), args=positional, keywords=[]
+            )
+            return ast.copy_location(plain, call)
+        else:
+            return node
+    return node
+
+
 def _call(state: FileState, node: ast.Call, depth: int) -> Resolved:
     func = node.func
+    unwrapped = without_progress_bar(state, node)
+    if unwrapped is not node:
+        return resolve_values(state, unwrapped, depth + 1)
     if isinstance(func, ast.Name) and func.id in _WRAPPERS and node.args:
         return resolve_values(state, node.args[0], depth + 1)
     if isinstance(func, ast.Attribute) and func.attr in _VIEWS:
