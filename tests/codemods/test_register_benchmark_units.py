@@ -139,3 +139,44 @@ def test_framework_names_get_private_aliases_only_on_clash() -> None:
 )
 def test_py_renders_json_values_as_python(value: Any) -> None:
     assert eval(py(value)) == value
+
+
+def _loop_items(source: str) -> str:
+    """What the only ``for`` of ``source`` iterates, progress bars removed (as code)."""
+    from libcst.metadata import MetadataWrapper, QualifiedNameProvider
+
+    from benchmig.codemods._unit_vocab import code, without_progress_bar
+
+    class Loops(cst.CSTVisitor):
+        METADATA_DEPENDENCIES = (QualifiedNameProvider,)
+
+        def __init__(self) -> None:
+            self.found: list[str] = []
+
+        def visit_For(self, node: cst.For) -> None:
+            def resolve(target: cst.CSTNode) -> set[str]:
+                return {q.name for q in self.get_metadata(QualifiedNameProvider, target, set())}
+
+            self.found.append(code(without_progress_bar(node.iter, resolve)))
+
+    loops = Loops()
+    MetadataWrapper(cst.parse_module(source)).visit(loops)
+    (found,) = loops.found
+    return found
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from tqdm import tqdm\nfor b in tqdm(SIZES, desc='x'): pass\n", "SIZES"),
+        ("import tqdm.auto\nfor b in tqdm.auto.tqdm(cfg.sizes): pass\n", "cfg.sizes"),
+        ("from tqdm.auto import tqdm as bar\nfor b in bar(bar(S)): pass\n", "S"),
+        ("from tqdm import trange\nfor i in trange(2, n, desc='warm-up'): pass\n", "range(2, n)"),
+        ("from rich.progress import track\nfor b in track(S, total=3): pass\n", "S"),
+        ("def track(s):\n    return s[::-1]\nfor b in track(S): pass\n", "track(S)"),
+        ("from tqdm import tqdm\nfor b in tqdm(*groups): pass\n", "tqdm(*groups)"),
+        ("from tqdm import tqdm\nfor b in tqdm(iterable=S): pass\n", "tqdm(iterable=S)"),
+    ],
+)
+def test_progress_bars_around_a_loop_are_seen_through(source: str, expected: str) -> None:
+    assert _loop_items(source) == expected

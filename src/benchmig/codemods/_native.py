@@ -21,7 +21,7 @@ from benchmig.codemods._unit_frames import walk_frame
 from benchmig.codemods._unit_metrics import items_per_call, metric_warnings, work_metrics
 from benchmig.codemods._unit_plan import Builder, Plan
 from benchmig.codemods._unit_pre import pre_statements
-from benchmig.codemods._unit_regions import Region, is_repeat_loop
+from benchmig.codemods._unit_regions import Region, repeat_count
 from benchmig.codemods._unit_syntax import clean_leading_lines, find_all, single_small
 from benchmig.codemods._unit_translate import translate
 from benchmig.codemods._unit_vocab import code, is_clock_call
@@ -77,10 +77,11 @@ def region_ops(b: Builder, region: Region, ops: set[str]) -> list[cst.BaseStatem
     if region.problem is not None:
         raise b.unsafe(region.block[region.start], f"the timed operation: {region.problem}")
     body = [s for s in region.ops if not is_noise_line(b, s)]
-    if len(body) == 1 and is_repeat_loop(body[0]):
+    count = repeat_count(body[0], b.ctx.resolve) if len(body) == 1 else None
+    if count is not None:
         loop = body[0]
-        assert isinstance(loop, cst.For) and isinstance(loop.iter, cst.Call)
-        b.set_setting("repeats", loop.iter.args[0].value, replace=True)
+        assert isinstance(loop, cst.For)
+        b.set_setting("repeats", count, replace=True)
         inner = loop.body.body if isinstance(loop.body, cst.IndentedBlock) else []
         body = [s for s in inner if not is_noise_line(b, s)]
         if isinstance(loop.body, cst.SimpleStatementSuite):

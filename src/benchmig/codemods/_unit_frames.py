@@ -18,10 +18,16 @@ from benchmig.codemods._unit_context import PathStep
 from benchmig.codemods._unit_eval import UNKNOWN, Evaluator, ParamRef
 from benchmig.codemods._unit_plan import Builder, Unsafe, config_ref, hardware_ref, jsonable
 from benchmig.codemods._unit_pre import pre_statements
-from benchmig.codemods._unit_regions import is_repeat_loop
+from benchmig.codemods._unit_regions import repeat_count
 from benchmig.codemods._unit_syntax import used_names
 from benchmig.codemods._unit_translate import translate
-from benchmig.codemods._unit_vocab import DEVICE_NAMES, code, hardware_in_text, natural_param_name
+from benchmig.codemods._unit_vocab import (
+    DEVICE_NAMES,
+    code,
+    hardware_in_text,
+    natural_param_name,
+    without_progress_bar,
+)
 
 __all__ = ["enter_step", "sweep", "sweep_source", "walk_frame"]
 
@@ -50,7 +56,7 @@ def sweep_source(node: cst.BaseExpression) -> cst.BaseExpression:
 
 
 def _sweep_values(b: Builder, statement: cst.For) -> tuple[str, str | None, list[Any]]:
-    target, iterable = statement.target, statement.iter
+    target, iterable = statement.target, without_progress_bar(statement.iter, b.ctx.resolve)
     value_var: str | None = None
     if isinstance(target, cst.Tuple) and len(target.elements) == 2:
         names = [e.value for e in target.elements]
@@ -72,17 +78,17 @@ def _sweep_values(b: Builder, statement: cst.For) -> tuple[str, str | None, list
     if not isinstance(data, list) or not data:
         raise b.unsafe(
             statement,
-            f"the values of `for {target.value} in {code(iterable)}` cannot be known "
+            f"the values of `for {target.value} in {code(statement.iter)}` cannot be known "
             "without running the code",
         )
     return target.value, value_var, data
 
 
-def _hardware_loop(statement: cst.For) -> bool:
+def _hardware_loop(b: Builder, statement: cst.For) -> bool:
     target = statement.target
     if not isinstance(target, cst.Name):
         return False
-    source = sweep_source(statement.iter)
+    source = sweep_source(without_progress_bar(statement.iter, b.ctx.resolve))
     source_name = code(source) if isinstance(source, cst.Name | cst.Attribute) else None
     natural = natural_param_name(target.value, source_name)
     return target.value in DEVICE_NAMES or natural in {"hardware", "device"}
@@ -93,7 +99,7 @@ def sweep(b: Builder, statement: cst.For) -> None:
     try:
         var, value_var, values = _sweep_values(b, statement)
     except Unsafe:
-        if not _hardware_loop(statement):
+        if not _hardware_loop(b, statement):
             raise
         # `for hw in [h for h in HARDWARE if available(h)]`: the runner skips absent hardware
         # itself, so the hardware the file knows of stands for the list built at run time.
@@ -105,7 +111,8 @@ def sweep(b: Builder, statement: cst.For) -> None:
             "the registration lists the hardware the file names, and the runner skips "
             "what is not present",
         )
-    source = sweep_source(statement.iter)
+    iterable = without_progress_bar(statement.iter, b.ctx.resolve)
+    source = sweep_source(iterable)
     source_name = code(source) if isinstance(source, cst.Name | cst.Attribute) else None
     natural = natural_param_name(var, source_name)
     dest = b.dest_of(source)
@@ -123,10 +130,8 @@ def sweep(b: Builder, statement: cst.For) -> None:
         b.env[var] = ParamRef(key)
         b.var_keys[var] = key
     if value_var is not None:
-        assert isinstance(statement.iter, cst.Call) and isinstance(
-            statement.iter.func, cst.Attribute
-        )
-        table = statement.iter.func.value
+        assert isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute)
+        table = iterable.func.value
         subscript = cst.Subscript(table, [cst.SubscriptElement(cst.Index(cst.Name(var)))])
         b.bind(value_var, subscript)
         b.env[value_var] = UNKNOWN
@@ -164,9 +169,9 @@ def enter_step(b: Builder, step: PathStep) -> None:
     """Go through the compound statement on the path (see the module docstring)."""
     statement = step.statement
     if isinstance(statement, cst.For):
-        if is_repeat_loop(statement):
-            assert isinstance(statement.iter, cst.Call)
-            b.set_setting("repeats", statement.iter.args[0].value, replace=True)
+        count = repeat_count(statement, b.ctx.resolve)
+        if count is not None:
+            b.set_setting("repeats", count, replace=True)
         else:
             sweep(b, statement)
         return

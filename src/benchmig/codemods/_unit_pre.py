@@ -23,7 +23,7 @@ from benchmig.codemods._unit_checks import (
 )
 from benchmig.codemods._unit_eval import UNKNOWN, Evaluator, ParamRef
 from benchmig.codemods._unit_plan import Builder
-from benchmig.codemods._unit_regions import is_repeat_loop
+from benchmig.codemods._unit_regions import is_repeat_loop, repeat_count
 from benchmig.codemods._unit_syntax import (
     bound_names,
     find_all,
@@ -85,7 +85,7 @@ def _name_in(node: cst.CSTNode, names: set[str]) -> bool:
 
 
 def _is_warmup(b: Builder, statement: cst.CSTNode, ops: set[str]) -> bool:
-    if not is_repeat_loop(statement):
+    if not is_repeat_loop(statement, b.ctx.resolve):
         return False
     assert isinstance(statement, cst.For)
     if find_all(statement, lambda n: is_clock_call(n, b.ctx.resolve)):
@@ -228,8 +228,9 @@ def _warm_up(b: Builder, statement: cst.CSTNode, ops: set[str]) -> bool:
         b.settings["warmup"] = b.settings.get("warmup", 0) + 1
         return True
     if _is_warmup(b, statement, ops):
-        assert isinstance(statement, cst.For) and isinstance(statement.iter, cst.Call)
-        b.add_warmup(statement.iter.args[0].value)
+        count = repeat_count(statement, b.ctx.resolve)
+        assert count is not None
+        b.add_warmup(count)
         return True
     return False
 

@@ -23,7 +23,13 @@ from benchmig.codemods._unit_syntax import (
     inner_blocks,
     single_small,
 )
-from benchmig.codemods._unit_vocab import is_clock_call, is_cuda_event, qualnames_of
+from benchmig.codemods._unit_vocab import (
+    QualNames,
+    is_clock_call,
+    is_cuda_event,
+    qualnames_of,
+    without_progress_bar,
+)
 
 __all__ = [
     "Region",
@@ -32,6 +38,7 @@ __all__ = [
     "is_timer_with",
     "primary_region",
     "region_rank",
+    "repeat_count",
     "timing_helpers",
 ]
 
@@ -66,21 +73,33 @@ class Region:
         return self.path[-1].index
 
 
-def is_repeat_loop(statement: cst.CSTNode) -> bool:
-    """``for _ in range(n):`` whose variable is unused: repetitions, not a sweep."""
-    if not isinstance(statement, cst.For) or not isinstance(statement.iter, cst.Call):
-        return False
-    func = statement.iter.func
-    if not isinstance(func, cst.Name) or func.value != "range" or len(statement.iter.args) != 1:
-        return False
+def repeat_count(statement: cst.CSTNode, resolve: QualNames) -> cst.BaseExpression | None:
+    """The ``n`` of ``for _ in range(n):`` whose variable is unused (repetitions, not a sweep;
+    ``trange(n)`` and ``tqdm(range(n))`` too), else None."""
+    if not isinstance(statement, cst.For):
+        return None
+    iterable = without_progress_bar(statement.iter, resolve)
+    if not isinstance(iterable, cst.Call):
+        return None
+    func = iterable.func
+    if not isinstance(func, cst.Name) or func.value != "range" or len(iterable.args) != 1:
+        return None
+    count = iterable.args[0]
+    if count.keyword is not None or count.star:
+        return None
     target = statement.target
     if not isinstance(target, cst.Name):
-        return False
-    if target.value == "_":
-        return True
-    return not contains(
+        return None
+    if target.value != "_" and contains(
         statement.body, lambda n: isinstance(n, cst.Name) and n.value == target.value
-    )
+    ):
+        return None
+    return count.value
+
+
+def is_repeat_loop(statement: cst.CSTNode, resolve: QualNames) -> bool:
+    """See :func:`repeat_count`."""
+    return repeat_count(statement, resolve) is not None
 
 
 def _subtracts(node: cst.CSTNode, var: str) -> bool:
@@ -204,7 +223,7 @@ def region_rank(region: Region, ctx: FileContext) -> int:
         return 3
     in_loop = any(isinstance(step.statement, cst.For) for step in region.path[:-1])
     ops = [s for s in region.ops if not _is_sync_line(s, ctx)]
-    if in_loop or (len(ops) == 1 and is_repeat_loop(ops[0])):
+    if in_loop or (len(ops) == 1 and is_repeat_loop(ops[0], ctx.resolve)):
         return 2
     if ops and all(isinstance(single_small(s), cst.Assign) for s in ops):
         return 0  # a single construction (model load time), not the operation

@@ -12,6 +12,8 @@ from collections.abc import Callable, Collection
 
 import libcst as cst
 
+from benchmig.analyzer._progress import progress_kind
+
 __all__ = [
     "CLOCKS",
     "DEVICE_NAMES",
@@ -26,6 +28,7 @@ __all__ = [
     "natural_param_name",
     "qualnames_of",
     "singular",
+    "without_progress_bar",
 ]
 
 QualNames = Callable[[cst.CSTNode], Collection[str]]
@@ -121,6 +124,30 @@ def qualnames_of(node: cst.CSTNode, resolve: QualNames) -> frozenset[str]:
     if dotted:
         names.add(dotted)
     return frozenset(names)
+
+
+def without_progress_bar(node: cst.BaseExpression, resolve: QualNames) -> cst.BaseExpression:
+    """What a loop iterates under a progress bar: ``tqdm(xs, desc=...)`` -> ``xs``,
+    ``trange(1, n)`` -> ``range(1, n)`` (a new node); anything else as it is."""
+    for _ in range(3):  # tqdm(tqdm(xs)) at most, in practice
+        if not isinstance(node, cst.Call) or not node.args:
+            return node
+        if any(arg.star for arg in node.args) or node.args[0].keyword is not None:
+            return node
+        kind = progress_kind(qualnames_of(node, resolve))
+        if kind == "items":
+            node = node.args[0].value
+        elif kind == "range":
+            positional = [arg for arg in node.args if arg.keyword is None]
+            last = len(positional) - 1
+            args = [
+                a.with_changes(comma=cst.MaybeSentinel.DEFAULT) if n == last else a
+                for n, a in enumerate(positional)
+            ]
+            return cst.Call(func=cst.Name("range"), args=args)
+        else:
+            return node
+    return node
 
 
 def _dotted(node: cst.CSTNode) -> str | None:
