@@ -25,6 +25,9 @@ def _value(expression: str, env: dict[str, Any] | None = None) -> Any:
     [
         ("[int(b) for b in '1,2,4'.split(',')]", [1, 2, 4]),
         ("list(range(3))", [0, 1, 2]),
+        ("zip(['a', 'b'], [1, 2, 3])", [["a", 1], ["b", 2]]),
+        ("enumerate(TABLE)", [[0, "relu"], [1, "gelu"]]),
+        ("zip(TABLE, 3)", UNKNOWN),
         ("','.join(TABLE)", "relu,gelu"),
         ("TABLE['gelu']", Opaque("F.gelu")),
         ("args.batch_sizes.split(',')", ["1", "8"]),

@@ -79,3 +79,62 @@ def test_setting_an_option_at_run_time_is_a_reason_not_a_crash() -> None:
     assert unit.tier == "manual"
     assert any("option_set.py:12" in r and "sets the option" in r for r in unit.reasons)
     assert result.output == OPTION_SET
+
+
+UNPACKING = b"""\
+import itertools
+import time
+
+SIZES = [16, 32]
+
+
+def bench(pairs):
+    for m, n in pairs:
+        start = time.perf_counter()
+        sorted(range(m * n))
+        print(time.perf_counter() - start)
+
+
+def bench_product(sizes):
+    for m, n in itertools.product(sizes, SIZES):
+        start = time.perf_counter()
+        sorted(range(m * n))
+        print(time.perf_counter() - start)
+
+
+if __name__ == "__main__":
+    bench(load_pairs())
+    bench_product(load_sizes())
+"""
+
+
+def test_an_unpacking_loop_over_unknown_values_names_the_loop_or_the_unknown_part() -> None:
+    first, second = migrate(UNPACKING, "unpacking_unknown").outcomes
+    assert first.tier == second.tier == "manual"
+    assert any("the values of `for m, n in pairs` cannot be known" in r for r in first.reasons), (
+        first.reasons
+    )
+    assert any(
+        "the values of `sizes` in `for m, n in itertools.product(sizes, SIZES)`" in r
+        for r in second.reasons
+    ), second.reasons
+
+
+def test_a_device_paired_with_other_values_is_not_a_params_axis() -> None:
+    script = b"""\
+import time
+
+
+def main():
+    for device, bs in [("cpu", 1), ("cuda", 8)]:
+        start = time.perf_counter()
+        sorted(range(bs))
+        print(device, time.perf_counter() - start)
+
+
+if __name__ == "__main__":
+    main()
+"""
+    (unit,) = migrate(script, "unpacking_device").outcomes
+    assert unit.tier != "native"
+    assert any("pairs the device `device` with other values" in r for r in unit.warnings), unit

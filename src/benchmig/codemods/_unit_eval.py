@@ -90,7 +90,17 @@ _COMPARE: dict[type[cst.BaseCompOp], Callable[[Any, Any], Any]] = {
     cst.Is: operator.is_,
     cst.IsNot: operator.is_not,
 }
-_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+
+
+def _zip(*columns: Any) -> list[list[Any]]:
+    return [list(row) for row in zip(*columns, strict=False)]
+
+
+def _enumerate(items: Any) -> list[list[Any]]:
+    return [[n, item] for n, item in enumerate(items)]
+
+
+_CONVERTERS: dict[str, Callable[..., Any]] = {
     "int": int,
     "float": float,
     "str": str,
@@ -104,6 +114,8 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "sum": sum,
     "abs": abs,
     "set": set,
+    "zip": _zip,
+    "enumerate": _enumerate,
 }
 _STR_METHODS = frozenset(
     {"split", "strip", "lower", "upper", "join", "replace", "rstrip", "lstrip"}

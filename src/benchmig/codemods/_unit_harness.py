@@ -33,9 +33,10 @@ from benchmig.codemods._unit_context import (
 )
 from benchmig.codemods._unit_find import attempt_chains, chains
 from benchmig.codemods._unit_finish import finish
-from benchmig.codemods._unit_frames import sweep_source, walk_frame
+from benchmig.codemods._unit_frames import walk_frame
 from benchmig.codemods._unit_plan import Builder, Plan, Unsafe, config_ref, hardware_ref, jsonable
 from benchmig.codemods._unit_regions import Region
+from benchmig.codemods._unit_sweep import sweep_source
 from benchmig.codemods._unit_syntax import find_all, inner_blocks
 from benchmig.codemods._unit_translate import translate_expr
 from benchmig.codemods._unit_vocab import DEVICE_NAMES, code, natural_param_name
