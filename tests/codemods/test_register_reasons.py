@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import libcst as cst
 
+from benchmig.codemods import ApplyOptions, apply_paths
 from benchmig.codemods._unit_finish import dead_code
 from tests.codemods.register_benchmark_support import migrate
 
@@ -138,3 +140,32 @@ if __name__ == "__main__":
     (unit,) = migrate(script, "unpacking_device").outcomes
     assert unit.tier != "native"
     assert any("pairs the device `device` with other values" in r for r in unit.warnings), unit
+
+
+STAR_ARGS = """\
+import torch
+import torch.utils.benchmark as benchmark
+
+
+def time_call(func, *args, runs=10, label="", **kwargs):
+    timer = benchmark.Timer(stmt="func(*args)", globals={"func": func, "args": args})
+    return timer, timer.timeit(runs)
+
+
+for size in [64, 128]:
+    x = torch.randn(size, size)
+    result = time_call(torch.matmul, x, x, label="mm", runs=3)[1]
+    print(size, result.mean)
+"""
+
+
+def test_a_call_that_fills_star_args_is_reported_not_crashed_on(tmp_path: Path) -> None:
+    # Positional arguments beyond the named parameters go to *args: the adapter cannot name
+    # them (this was a KeyError in the adapter, reported as the file's error).
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "bench_star.py").write_text(STAR_ARGS)
+    options = ApplyOptions(mode="check", jobs=1, use_cache=False, codemods=("register-benchmark",))
+    (record,) = apply_paths([tmp_path], options).files
+    assert record.status == "unchanged" and record.error is None, record
+    (unit,) = record.units
+    assert unit.tier == "manual" and unit.reasons, unit

@@ -60,25 +60,35 @@ def snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
-def _params(scope: Scope) -> list[cst.Param]:
+def _positional_params(scope: Scope) -> list[cst.Param]:
+    """The parameters a positional argument can fill (``self`` excluded for methods)."""
     if scope.params is None:
         return []
     params = [*scope.params.posonly_params, *scope.params.params]
     if scope.cls is not None and params:
         params = params[1:]
-    return params + list(scope.params.kwonly_params)
+    return params
+
+
+def _params(scope: Scope) -> list[cst.Param]:
+    if scope.params is None:
+        return []
+    return _positional_params(scope) + list(scope.params.kwonly_params)
 
 
 def call_arguments(call: cst.Call, scope: Scope) -> dict[str, cst.BaseExpression] | None:
-    """Param name -> argument expression of a call (None for ``*args``/``**kwargs`` calls)."""
+    """Param name -> argument expression of a call (None for ``*args``/``**kwargs`` calls, and
+    for positional arguments beyond the named parameters: they go to the callee's ``*args``)."""
     if any(a.star for a in call.args):
         return None
-    params = _params(scope)
+    positional_params = _positional_params(scope)
     mapping: dict[str, cst.BaseExpression] = {}
     positional = [a.value for a in call.args if a.keyword is None]
-    for param, value in zip(params, positional, strict=False):
+    if len(positional) > len(positional_params):
+        return None
+    for param, value in zip(positional_params, positional, strict=False):
         mapping[param.name.value] = value
-    names = {p.name.value for p in params}
+    names = {p.name.value for p in _params(scope)}
     for arg in call.args:
         if arg.keyword is not None:
             if arg.keyword.value not in names:
