@@ -65,11 +65,8 @@ def _sweep_values(b: Builder, statement: cst.For) -> tuple[str, str | None, list
                     return key.value, value.value, list(table)
     if not isinstance(target, cst.Name):
         raise b.unsafe(statement, f"the loop `for {code(target)} in ...` unpacks several values")
-    values = b.value(iterable)
-    if isinstance(values, dict):
-        values = list(values)
-    data = jsonable(values)
-    if not isinstance(data, list) or not data:
+    data = _known_list(b.value(iterable))
+    if data is None:
         raise b.unsafe(
             statement,
             f"the values of `for {target.value} in {code(statement.iter)}` cannot be known "
