@@ -159,13 +159,17 @@ for size in [64, 128]:
 """
 
 
-def test_a_call_that_fills_star_args_is_reported_not_crashed_on(tmp_path: Path) -> None:
-    # Positional arguments beyond the named parameters go to *args: the adapter cannot name
-    # them (this was a KeyError in the adapter, reported as the file's error).
+def test_a_helper_given_the_callable_and_its_star_args_is_migrated(tmp_path: Path) -> None:
+    # Positional arguments beyond the named parameters go to *args (this was a KeyError in the
+    # adapter, reported as the file's error); bound as a tuple, the helper's unit is native.
     (tmp_path / "benchmarks").mkdir()
     (tmp_path / "benchmarks" / "bench_star.py").write_text(STAR_ARGS)
     options = ApplyOptions(mode="check", jobs=1, use_cache=False, codemods=("register-benchmark",))
     (record,) = apply_paths([tmp_path], options).files
-    assert record.status == "unchanged" and record.error is None, record
+    assert record.status == "changed" and record.error is None, record
     (unit,) = record.units
-    assert unit.tier == "manual" and unit.reasons, unit
+    assert (unit.tier, unit.params, unit.settings) == (
+        "native",
+        {"size": [64, 128]},
+        {"repeats": 3},
+    )

@@ -70,30 +70,54 @@ def _positional_params(scope: Scope) -> list[cst.Param]:
     return params
 
 
+def _star_params(scope: Scope) -> list[cst.Param]:
+    """``*args`` and ``**kwargs``, where the scope has them."""
+    if scope.params is None:
+        return []
+    found = (scope.params.star_arg, scope.params.star_kwarg)
+    return [p for p in found if isinstance(p, cst.Param)]
+
+
 def _params(scope: Scope) -> list[cst.Param]:
     if scope.params is None:
         return []
     return _positional_params(scope) + list(scope.params.kwonly_params)
 
 
-def call_arguments(call: cst.Call, scope: Scope) -> dict[str, cst.BaseExpression] | None:
-    """Param name -> argument expression of a call (None for ``*args``/``**kwargs`` calls, and
-    for positional arguments beyond the named parameters: they go to the callee's ``*args``)."""
+def call_arguments(
+    call: cst.Call, scope: Scope, *, rest: bool = False
+) -> dict[str, cst.BaseExpression] | None:
+    """Param name -> argument expression of a call; None for a call that unpacks (``f(*xs)``),
+    and for arguments no named parameter takes (``time_call(fn, x, y)`` to ``def
+    time_call(func, *args)``) unless ``rest``: then the callee's ``*args`` gets them as a tuple
+    and its ``**kwargs`` as a dict (empty when the call gives none)."""
     if any(a.star for a in call.args):
         return None
     positional_params = _positional_params(scope)
+    star = scope.params.star_arg if rest and scope.params is not None else None
+    star_kwargs = scope.params.star_kwarg if rest and scope.params is not None else None
     mapping: dict[str, cst.BaseExpression] = {}
     positional = [a.value for a in call.args if a.keyword is None]
-    if len(positional) > len(positional_params):
+    extra = positional[len(positional_params) :]
+    if extra and not isinstance(star, cst.Param):
         return None
     for param, value in zip(positional_params, positional, strict=False):
         mapping[param.name.value] = value
+    if isinstance(star, cst.Param):
+        mapping[star.name.value] = cst.Tuple([cst.Element(v) for v in extra])
     names = {p.name.value for p in _params(scope)}
+    keywords: list[cst.DictElement] = []
     for arg in call.args:
         if arg.keyword is not None:
-            if arg.keyword.value not in names:
+            if arg.keyword.value in names:
+                mapping[arg.keyword.value] = arg.value
+            elif isinstance(star_kwargs, cst.Param):
+                key = cst.SimpleString(repr(arg.keyword.value))
+                keywords.append(cst.DictElement(key, arg.value))
+            else:
                 return None
-            mapping[arg.keyword.value] = arg.value
+    if isinstance(star_kwargs, cst.Param):
+        mapping[star_kwargs.name.value] = cst.Dict(keywords)
     return mapping
 
 
@@ -227,13 +251,15 @@ def _receiver(b: Builder, site: CallSite, callee: Scope) -> str | None:
 
 def bind_call(b: Builder, site: CallSite, callee: Scope) -> None:
     """Bind the callee's params from the call site (in the caller's context), then enter it."""
-    arguments = call_arguments(site.call, callee)
+    arguments = call_arguments(site.call, callee, rest=True)
     if arguments is None:
         raise b.unsafe(site.call, "the call passes *args/**kwargs or unknown keywords")
     alias = _receiver(b, site, callee)
     bindings: list[tuple[str, cst.BaseExpression]] = []
-    counts = count_names(callee)
-    for param in _params(callee):
+    stars = _star_params(callee)
+    # `*args` / `**kwargs` are what the caller passed through, never a parameter of their own
+    counts = count_names(callee) | {p.name.value for p in stars}
+    for param in [*_params(callee), *stars]:
         name = param.name.value
         node = arguments.get(name, param.default)
         if node is None:
