@@ -65,13 +65,7 @@ def _sweep_values(b: Builder, statement: cst.For) -> tuple[str, str | None, list
                     return key.value, value.value, list(table)
     if not isinstance(target, cst.Name):
         raise b.unsafe(statement, f"the loop `for {code(target)} in ...` unpacks several values")
-    data = _known_list(b.value(iterable))
-    if data is None:
-        raise b.unsafe(
-            statement,
-            f"the values of `for {target.value} in {code(statement.iter)}` cannot be known "
-            "without running the code",
-        )
+    data = _known_values(b, statement, iterable, f"`for {target.value} in {code(statement.iter)}`")
     return target.value, value_var, data
 
 
@@ -173,21 +167,15 @@ def _unpacking_sweep(b: Builder, statement: cst.For) -> bool:
     if product is not None and len(product) == len(names):
         axes = []
         for name, argument in zip(names, product, strict=True):
-            values = _known_list(b.value(argument))
-            if values is None:
-                raise b.unsafe(
-                    statement,
-                    f"the values of `{code(argument)}` in `{written}` cannot be known without "
-                    "running the code",
-                )
+            values = _known_values(b, statement, argument, f"`{code(argument)}` in `{written}`")
             axes.append((name, values, sweep_source(argument)))
         for name, values, source in axes:
             _axis(b, name, values, source)
         return True
-    rows = _known_list(b.value(iterable))
-    if rows is None or not all(isinstance(r, list) and len(r) == len(names) for r in rows):
+    rows = _known_values(b, statement, iterable, f"`{written}`")
+    if not all(isinstance(r, list) and len(r) == len(names) for r in rows):
         raise b.unsafe(
-            statement, f"the values of `{written}` cannot be known without running the code"
+            statement, f"the values of `{written}` do not unpack into {len(names)} names"
         )
     devices = [n for n in names if _names_hardware(n, None)]
     if devices:  # the hardware is the runner's to choose, not a value paired with others
@@ -210,9 +198,17 @@ def _product_arguments(iterable: cst.BaseExpression, b: Builder) -> list[cst.Bas
     return [arg.value for arg in iterable.args]
 
 
-def _known_list(value: Any) -> list[Any] | None:
-    """``value`` as a non-empty JSON list (a dict's keys), or None if it is not known."""
+def _known_values(
+    b: Builder, statement: cst.For, node: cst.BaseExpression, subject: str
+) -> list[Any]:
+    """What ``node`` iterates, as a non-empty JSON list (a dict's keys); ``Unsafe`` naming
+    ``subject`` when that cannot be known."""
+    value = b.value(node)
     if isinstance(value, dict):
         value = list(value)
     data = jsonable(value)
-    return data if isinstance(data, list) and data else None
+    if not isinstance(data, list) or not data:
+        raise b.unsafe(
+            statement, f"the values of {subject} cannot be known without running the code"
+        )
+    return data
