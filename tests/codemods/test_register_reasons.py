@@ -173,3 +173,23 @@ def test_a_helper_given_the_callable_and_its_star_args_is_migrated(tmp_path: Pat
         {"size": [64, 128]},
         {"repeats": 3},
     )
+
+
+def test_a_driver_loop_whose_names_are_read_later_stays() -> None:
+    script = b"""\
+import time
+
+
+def bench(size):
+    start = time.perf_counter()
+    sorted(range(size))
+    return time.perf_counter() - start
+
+
+for size in [10, 100]:
+    timing = bench(size)
+print("last", timing)
+"""
+    output = migrate(script, "driver_read_later").output
+    assert b"for size in [10, 100]:\n    timing = bench(size)\n" in output
+    assert b'if __name__ == "__main__":' in output

@@ -1,8 +1,10 @@
 """Put the planned benchmarks into the module and point its entry point at them.
 
 Classes go just before the ``if __name__ == "__main__":`` block (or at the end); the block's body
-becomes a ``run_legacy_main([...])`` call. A script without a guard that ends in a bare ``main()``
-call gets a guard in that call's place; module-level timed blocks leave the module.
+becomes a ``run_legacy_main([...])`` call. A script without a guard gets one in place of the
+top-level code that drives its functions (a bare ``main()`` call, a ``for size in SIZES:
+print(bench(size))`` loop), which would otherwise run the legacy measurement whenever the
+migrated module is imported; module-level timed blocks leave the module.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import libcst as cst
 from benchmig.codemods._generate import class_name, render_class, render_main
 from benchmig.codemods._unit_context import FileContext
 from benchmig.codemods._unit_plan import Plan
-from benchmig.codemods._unit_syntax import find_all, single_small
+from benchmig.codemods._unit_syntax import bound_names, find_all, single_small, used_names
 
 __all__ = ["apply_plans", "name_plans"]
 
@@ -40,14 +42,38 @@ def name_plans(plans: Sequence[Plan], module_name: str) -> None:
 
 def _entry_call(ctx: FileContext, statement: cst.BaseStatement) -> bool:
     """A bare top-level call of a local function (``main()``, ``sys.exit(main())``)."""
-    small = single_small(statement)
-    if not isinstance(small, cst.Expr):
-        return False
-    calls = find_all(small, lambda n: isinstance(n, cst.Call))
+    return isinstance(single_small(statement), cst.Expr) and _calls_local(ctx, statement)
+
+
+def _calls_local(ctx: FileContext, statement: cst.BaseStatement) -> bool:
+    calls = find_all(statement, lambda n: isinstance(n, cst.Call))
     return any(
         isinstance(c, cst.Call) and isinstance(c.func, cst.Name) and c.func.value in ctx.scopes
         for c in calls
     )
+
+
+_DRIVERS = (cst.For, cst.While, cst.If, cst.With, cst.Try)
+
+
+def _legacy_drivers(
+    ctx: FileContext, body: Sequence[cst.BaseStatement], classes: Sequence[cst.ClassDef]
+) -> set[int]:
+    """Top-level statements of a script without a guard that drive its local functions
+    (``for size in SIZES: print(bench(size))``): run at import, they would run the legacy
+    measurement whenever the migrated module is loaded, so the guard replaces them. Empty
+    when code that stays (or the new classes) reads a name one of them binds."""
+    drivers = [
+        s for s in body if _entry_call(ctx, s) or (isinstance(s, _DRIVERS) and _calls_local(ctx, s))
+    ]
+    if not drivers:
+        return set()
+    first = body.index(drivers[0])
+    ids = {id(s) for s in drivers}
+    kept = [s for s in body[first:] if id(s) not in ids]
+    if set(bound_names(drivers)) & set(used_names([*kept, *classes])):
+        return set()
+    return ids
 
 
 def _options(plans: Sequence[Plan]) -> dict[str, str]:
@@ -96,13 +122,17 @@ def apply_plans(
         for p in active
     ]
     guard = _guard(ctx, active, module, names)
+    kept = [s for s in module.body if id(s) not in removed]
+    drivers = _legacy_drivers(ctx, kept, classes) if ctx.main_guard is None and active else set()
     body: list[cst.BaseStatement] = []
     placed = False
-    for statement in module.body:
-        if id(statement) in removed:
+    for statement in kept:
+        if placed and id(statement) in drivers:
             continue
         if statement is ctx.main_guard or (
-            ctx.main_guard is None and not placed and _entry_call(ctx, statement)
+            ctx.main_guard is None
+            and not placed
+            and (id(statement) in drivers or _entry_call(ctx, statement))
         ):
             body.extend(classes)
             body.append(
