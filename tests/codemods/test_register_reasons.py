@@ -193,3 +193,28 @@ print("last", timing)
     output = migrate(script, "driver_read_later").output
     assert b"for size in [10, 100]:\n    timing = bench(size)\n" in output
     assert b'if __name__ == "__main__":' in output
+
+
+def test_a_top_level_block_that_defines_a_function_is_no_driver() -> None:
+    script = b"""\
+import sys
+import time
+
+
+def bench(size):
+    start = time.perf_counter()
+    sorted(range(size))
+    return time.perf_counter() - start
+
+
+if sys.version_info >= (3, 8):
+    def report(size):
+        print(size, bench(size))
+
+for size in [10, 100]:
+    print(size, bench(size))
+"""
+    output = migrate(script, "driver_defines").output
+    assert b"    def report(size):\n" in output
+    assert b"for size in [10, 100]:" not in output
+    compile(output, "driver_defines.py", "exec")

@@ -56,6 +56,13 @@ def _calls_local(ctx: FileContext, statement: cst.BaseStatement) -> bool:
 _DRIVERS = (cst.For, cst.While, cst.If, cst.With, cst.Try)
 
 
+def _drives(ctx: FileContext, statement: cst.BaseStatement) -> bool:
+    """A top-level loop or block that calls a local function and defines nothing."""
+    if not isinstance(statement, _DRIVERS) or not _calls_local(ctx, statement):
+        return False
+    return not find_all(statement, lambda n: isinstance(n, cst.FunctionDef | cst.ClassDef))
+
+
 def _legacy_drivers(
     ctx: FileContext, body: Sequence[cst.BaseStatement], classes: Sequence[cst.ClassDef]
 ) -> set[int]:
@@ -63,9 +70,7 @@ def _legacy_drivers(
     (``for size in SIZES: print(bench(size))``): run at import, they would run the legacy
     measurement whenever the migrated module is loaded, so the guard replaces them. Empty
     when code that stays (or the new classes) reads a name one of them binds."""
-    drivers = [
-        s for s in body if _entry_call(ctx, s) or (isinstance(s, _DRIVERS) and _calls_local(ctx, s))
-    ]
+    drivers = [s for s in body if _entry_call(ctx, s) or _drives(ctx, s)]
     if not drivers:
         return set()
     first = body.index(drivers[0])
