@@ -94,11 +94,8 @@ def _guard(
 ) -> cst.If:
     main = render_main([p.name for p in plans], _options(plans), module, names)
     guard = ctx.main_guard
-    blank = cst.EmptyLine(newline=cst.Newline())
     if guard is not None and isinstance(guard.body, cst.IndentedBlock):
-        lines = list(guard.leading_lines)
-        while len(lines) < 2 or any(line.comment for line in lines[:2]):
-            lines.insert(0, blank)
+        lines = _spaced(guard.leading_lines)
         return guard.with_changes(body=guard.body.with_changes(body=[main]), leading_lines=lines)
     nl = module.default_newline
     parsed = cst.parse_statement(
@@ -107,8 +104,17 @@ def _guard(
     )
     assert isinstance(parsed, cst.If) and isinstance(parsed.body, cst.IndentedBlock)
     return parsed.with_changes(
-        body=parsed.body.with_changes(body=[main]), leading_lines=[blank, blank]
+        body=parsed.body.with_changes(body=[main]), leading_lines=_spaced(())
     )
+
+
+def _spaced(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    """``lines`` (a statement's leading comments and blank lines) with two blank lines first,
+    as PEP 8 wants between a class and the top-level code after it."""
+    result = list(lines)
+    while len(result) < 2 or any(line.comment for line in result[:2]):
+        result.insert(0, cst.EmptyLine(newline=cst.Newline()))
+    return result
 
 
 def apply_plans(
@@ -141,7 +147,7 @@ def apply_plans(
         ):
             body.extend(classes)
             body.append(
-                guard.with_changes(leading_lines=statement.leading_lines)
+                guard.with_changes(leading_lines=_spaced(statement.leading_lines))
                 if ctx.main_guard is None
                 else guard
             )
