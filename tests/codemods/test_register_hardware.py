@@ -1,11 +1,15 @@
-"""The hardware a registration lists includes what the tree's imported detect functions choose."""
+"""The hardware a registration lists includes what the tree's imported detect functions choose;
+a device the legacy module chose once becomes the hardware the runner gives the benchmark."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
+
 from benchmig.codemods import ApplyOptions, apply_paths
+from tests.codemods.register_benchmark_support import migrate
 from tests.codemods.trees import write_tree
 
 DETECT = """\
@@ -64,3 +68,68 @@ def test_an_imported_detect_function_adds_the_backends_it_checks(tmp_path: Path)
 
 def test_an_imported_function_that_detects_nothing_adds_nothing(tmp_path: Path) -> None:
     assert _hardware(tmp_path, "describe") == ["cpu"]
+
+
+DEVICE_SCRIPT = """\
+import time
+
+import torch
+
+{binding}
+
+
+def bench(size=64, runs=10):
+    x = torch.randn(size, size, device={name})
+    start = time.perf_counter()
+    for _ in range(runs):
+        x @ x
+    return (time.perf_counter() - start) / runs
+
+
+if __name__ == "__main__":
+    print(bench())
+"""
+
+
+def _setup_lines(binding: str, name: str = "device") -> list[str]:
+    source = DEVICE_SCRIPT.format(binding=binding, name=name).encode()
+    output = migrate(source, "device_case").output.decode()
+    setup = output.split("def setup(self):", 1)[1].split("def execute(self):", 1)[0]
+    return [line.strip() for line in setup.strip().splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("binding", "name", "first"),
+    [
+        ('device = "cuda"', "device", "device = self.hardware"),
+        ('DEVICE = "cuda:0"', "DEVICE", "DEVICE = self.hardware"),
+        ("dev = torch.device('cuda')", "dev", "dev = torch.device(self.hardware)"),
+        (
+            'device = "cuda" if torch.cuda.is_available() else "cpu"',
+            "device",
+            "device = self.hardware",
+        ),
+        (
+            'if torch.cuda.is_available():\n    device = "cuda"\nelse:\n    device = "cpu"',
+            "device",
+            "device = self.hardware",
+        ),
+    ],
+)
+def test_a_module_level_device_choice_becomes_the_runners_hardware(
+    binding: str, name: str, first: str
+) -> None:
+    assert _setup_lines(binding, name)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("binding", "name"),
+    [
+        ('device_name = "cuda"', "device_name"),  # a GPU's name, not a device
+        ('device = "cuda"\nfor device in ["cpu"]:\n    pass', "device"),  # bound otherwise too
+        ('device = torch.device("cuda")\ndevice = "cpu"', "device"),  # two kinds of value
+        ("device = pick_device()", "device"),  # not a device choice it can read
+    ],
+)
+def test_other_module_level_names_stay_as_they_are(binding: str, name: str) -> None:
+    assert not any("self.hardware" in line for line in _setup_lines(binding, name))

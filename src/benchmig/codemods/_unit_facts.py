@@ -6,7 +6,7 @@ fact is computed once per file (``cached``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import libcst as cst
@@ -14,7 +14,12 @@ import libcst as cst
 from benchmig.codemods._params import ArgOption
 from benchmig.codemods._unit_eval import Namespace
 from benchmig.codemods._unit_syntax import bound_names, find_all, single_small
-from benchmig.codemods._unit_vocab import QualNames, hardware_in_text, qualnames_of
+from benchmig.codemods._unit_vocab import (
+    DEVICE_NAMES,
+    QualNames,
+    hardware_in_text,
+    qualnames_of,
+)
 
 __all__ = ["FileFacts"]
 
@@ -57,6 +62,30 @@ class FileFacts:
         """Module names bound to absl's ``flags.FLAGS``."""
         result: set[str] = self.cached("absl_names", self._absl_names)
         return result
+
+    def device_globals(self) -> dict[str, tuple[bool, cst.BaseExpression]]:
+        """Module-level names that only ever hold a device choice (``DEVICE = "cuda"``,
+        ``device = torch.device("cuda" if ... else "cpu")``): name -> (whether it is a
+        ``torch.device``, its first value)."""
+        result: dict[str, tuple[bool, cst.BaseExpression]] = self.cached(
+            "device_globals", self._device_globals
+        )
+        return result
+
+    def _device_globals(self) -> dict[str, tuple[bool, cst.BaseExpression]]:
+        found: dict[str, tuple[bool, cst.BaseExpression]] = {}
+        rejected: set[str] = set()
+        for name, value in _bindings(self.module.body):
+            if name.lower() not in _GLOBAL_DEVICE_NAMES or name in rejected:
+                continue
+            if isinstance(value, cst.BaseExpression):
+                kind = _device_choice(value, self.resolve)
+                if kind is not None and found.get(name, (kind,))[0] == kind:
+                    found.setdefault(name, (kind, value))
+                    continue
+            rejected.add(name)
+            found.pop(name, None)
+        return found
 
     def _absl_names(self) -> set[str]:
         names: set[str] = set()
@@ -103,6 +132,53 @@ _KNOWN = {
     "qnn": "qnn",
 }
 _ORDER = ("cpu", "cuda", "rocm", "mps", "openvino", "webgpu", "webnn", "qnn")
+
+
+_GLOBAL_DEVICE_NAMES = DEVICE_NAMES - {"device_name", "device_type"}  # a GPU's name, a kind
+
+
+def _device_choice(node: cst.BaseExpression, resolve: QualNames) -> bool | None:
+    """Whether ``node`` chooses a device: ``"cuda"``, ``"cuda:0"``, ``torch.device(...)``,
+    ``"cuda" if ... else "cpu"``; ``True`` when it makes a ``torch.device``, ``None`` when it
+    is something else."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        is_device = isinstance(value, str) and value.lower().split(":", 1)[0] in _KNOWN
+        return False if is_device else None
+    if isinstance(node, cst.Call):
+        return True if "torch.device" in qualnames_of(node, resolve) else None
+    if isinstance(node, cst.IfExp):
+        body, orelse = _device_choice(node.body, resolve), _device_choice(node.orelse, resolve)
+        return None if body is None or orelse is None else body and orelse
+    return None
+
+
+def _bindings(statements: Sequence[cst.BaseStatement]) -> Iterator[tuple[str, cst.CSTNode]]:
+    """Each top-level binding (name, statement or value), looking into ``if``/``else`` blocks:
+    an assignment yields its value, anything else that binds yields the statement itself."""
+    for statement in statements:
+        small = single_small(statement)
+        if isinstance(small, cst.Assign | cst.AnnAssign) and small.value is not None:
+            targets = small.targets if isinstance(small, cst.Assign) else [small]
+            for target in targets:
+                if isinstance(target.target, cst.Name):
+                    yield target.target.value, small.value
+                else:
+                    yield from ((n, statement) for n in bound_names([target.target]))
+        elif isinstance(statement, cst.If):
+            branch: cst.If | cst.Else | None = statement
+            while branch is not None:
+                yield from _bindings(_statements(branch.body))
+                branch = branch.orelse if isinstance(branch, cst.If) else None
+        else:
+            yield from ((n, statement) for n in bound_names([statement]))
+
+
+def _statements(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    if isinstance(block, cst.IndentedBlock):
+        return block.body
+    assert isinstance(block, cst.SimpleStatementSuite)
+    return [cst.SimpleStatementLine(block.body)]
 
 
 def _hardware_node(node: cst.CSTNode) -> bool:

@@ -217,10 +217,32 @@ def _rewrite(statement: cst.BaseStatement, rewriter: NameRewriter) -> cst.BaseSt
     return result
 
 
+def _runner_devices(
+    b: Builder, setup: Sequence[cst.BaseStatement], exec_free: Sequence[str]
+) -> list[cst.BaseStatement]:
+    """``device = self.hardware`` first in ``setup()`` for each module-level device choice
+    (``device = "cuda"``) the measured code reads: the legacy script picked one device for
+    every run, the benchmark runs on each device the runner gives it."""
+    read = set(free_names(setup)) | set(exec_free)
+    lines: list[cst.BaseStatement] = []
+    for name, (is_torch, value) in sorted(b.ctx.device_globals().items()):
+        if name not in read:
+            continue
+        hardware = "torch.device(self.hardware)" if is_torch else "self.hardware"
+        lines.append(cst.parse_statement(f"{name} = {hardware}"))
+        b.warn(
+            value,
+            f"module-level `{name} = {cst.Module([]).code_for_node(value)}` is `{hardware}` in "
+            "the benchmark: it runs on each hardware the runner selects",
+        )
+    return lines
+
+
 def finish(b: Builder, plan: Plan, execute: list[cst.BaseStatement]) -> Plan:
     """Complete ``plan`` from the builder's setup and the translated ``execute`` statements."""
     setup = list(b.close())
     exec_free = free_names(execute)
+    setup = _runner_devices(b, setup, exec_free) + setup
     namespaces = [n for n in b.namespaces if n in exec_free or n in free_names(setup)]
     bound = set(bound_names(setup)) | set(namespaces)
     order = {name: index for index, name in enumerate(bound_names(setup))}
