@@ -218,3 +218,22 @@ for size in [10, 100]:
     assert b"    def report(size):\n" in output
     assert b"for size in [10, 100]:" not in output
     compile(output, "driver_defines.py", "exec")
+
+
+def test_the_guard_replacing_a_driver_loop_right_after_code_is_spaced_by_two_blank_lines() -> None:
+    script = b"""\
+import time
+
+
+def bench(size):
+    start = time.perf_counter()
+    sorted(range(size))
+    return time.perf_counter() - start
+
+
+results = {}
+for size in [10, 100]:
+    results[size] = bench(size)
+"""
+    output = migrate(script, "driver_after_code").output
+    assert b'        return sorted(range(self.size))\n\n\nif __name__ == "__main__":\n' in output
