@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import libcst as cst
 import pytest
 
 from benchmig.codemods import ApplyOptions, apply_paths
+from benchmig.codemods._unit_devices import hardcodes_cuda
 from tests.codemods.register_benchmark_support import migrate
 from tests.codemods.trees import write_tree
 
@@ -133,3 +135,21 @@ def test_a_module_level_device_choice_becomes_the_runners_hardware(
 )
 def test_other_module_level_names_stay_as_they_are(binding: str, name: str) -> None:
     assert not any("self.hardware" in line for line in _setup_lines(binding, name))
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ('x = torch.randn(4, device="cuda:1")', True),
+        ("model = Net().cuda()", True),
+        ('x = x.to("CUDA")', True),
+        ("if torch.cuda.is_available():\n    x = x.cuda()", False),
+        ("x = x.cuda() if use_gpu else x", False),
+        ('amp = device == "cuda"', False),
+        ("try:\n    x = x.cuda()\nexcept RuntimeError:\n    pass", False),
+        ("x = torch.randn(4, device=device)", False),
+        ('name = "cudagraphs"', False),
+    ],
+)
+def test_code_that_hard_codes_cuda_outside_any_condition(code: str, expected: bool) -> None:
+    assert hardcodes_cuda(cst.parse_module(code).body) is expected

@@ -16,6 +16,7 @@ import libcst as cst
 from benchmig.codemods._unit_bind import bind_call, bind_entry
 from benchmig.codemods._unit_checks import check_movable, is_noise_line, op_codes
 from benchmig.codemods._unit_context import MODULE, CallSite, FileContext, Scope
+from benchmig.codemods._unit_devices import cuda_only
 from benchmig.codemods._unit_finish import finish
 from benchmig.codemods._unit_frames import walk_frame
 from benchmig.codemods._unit_metrics import items_per_call, metric_warnings, work_metrics
@@ -148,6 +149,6 @@ def plan_native(ctx: FileContext, unit: Scope, region: Region, chain: Sequence[C
     metric_warnings(b)
     finish(b, plan, execute)
     if region.kind == "cuda_event":  # CUDA events only time CUDA (or ROCm) devices
-        plan.hardware = [h for h in plan.hardware if h in {"cuda", "rocm"}] or ["cuda"]
+        plan.hardware = cuda_only(plan.hardware)
     plan.options = option_map(b, plan)
     return plan

@@ -110,8 +110,10 @@ class FileFacts:
         for node in find_all(self.module, _hardware_node):
             if isinstance(node, cst.SimpleString):
                 value = node.evaluated_value
-                if isinstance(value, str) and value.lower() in _KNOWN:
-                    found.append(_KNOWN[value.lower()])
+                if isinstance(value, str):
+                    found.append(_KNOWN[_device_kind(value)])
+            elif _is_method_call(node, "cuda"):
+                found.append("cuda")
             else:
                 found.extend(hardware_in_text(" ".join(qualnames_of(node, self.resolve))))
         for option in self.options.values():
@@ -143,7 +145,7 @@ def _device_choice(node: cst.BaseExpression, resolve: QualNames) -> bool | None:
     is something else."""
     if isinstance(node, cst.SimpleString):
         value = node.evaluated_value
-        is_device = isinstance(value, str) and value.lower().split(":", 1)[0] in _KNOWN
+        is_device = isinstance(value, str) and _device_kind(value) in _KNOWN
         return False if is_device else None
     if isinstance(node, cst.Call):
         return True if "torch.device" in qualnames_of(node, resolve) else None
@@ -181,12 +183,22 @@ def _statements(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
     return [cst.SimpleStatementLine(block.body)]
 
 
-def _hardware_node(node: cst.CSTNode) -> bool:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return isinstance(value, str) and value.lower() in _KNOWN
+def _device_kind(value: str) -> str:
+    """``"CUDA:1"`` -> ``"cuda"``: a device string's kind (look it up in ``_KNOWN``)."""
+    return value.lower().split(":", 1)[0]
+
+
+def _is_method_call(node: cst.CSTNode, name: str) -> bool:
     return (
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value == "is_available"
+        and node.func.attr.value == name
     )
+
+
+def _hardware_node(node: cst.CSTNode) -> bool:
+    """A device string (``"cuda:0"``), a ``.cuda()`` call or an ``is_available()`` check."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return isinstance(value, str) and _device_kind(value) in _KNOWN
+    return _is_method_call(node, "is_available") or _is_method_call(node, "cuda")

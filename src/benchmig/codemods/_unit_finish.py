@@ -13,19 +13,21 @@ from collections.abc import Sequence
 import libcst as cst
 
 from benchmig.codemods._unit_context import header_nodes
+from benchmig.codemods._unit_devices import cuda_only, hardcodes_cuda, runner_devices
 from benchmig.codemods._unit_plan import Builder, Plan
 from benchmig.codemods._unit_syntax import (
     BUILTINS,
     bound_names,
     clean_leading_lines,
     find_all,
+    free_names,
     is_docstring,
     single_small,
     used_names,
 )
 from benchmig.codemods._unit_translate import NameRewriter
 
-__all__ = ["RESERVED", "dead_code", "finish", "free_names", "referenced_keys"]
+__all__ = ["RESERVED", "dead_code", "finish", "referenced_keys"]
 
 RESERVED = frozenset(
     {
@@ -141,12 +143,6 @@ def dead_code(statements: Sequence[cst.BaseStatement], live: set[str]) -> list[c
     return list(reversed(kept))
 
 
-def free_names(statements: Sequence[cst.CSTNode]) -> list[str]:
-    """Names read but not bound by the statements themselves (``self`` excluded)."""
-    bound = set(bound_names(statements))
-    return [n for n in used_names(statements) if n not in bound and n != "self"]
-
-
 def _undefined(b: Builder, statements: Sequence[cst.BaseStatement], known: set[str]) -> str | None:
     defined = set(known)
     for statement in statements:
@@ -217,32 +213,11 @@ def _rewrite(statement: cst.BaseStatement, rewriter: NameRewriter) -> cst.BaseSt
     return result
 
 
-def _runner_devices(
-    b: Builder, setup: Sequence[cst.BaseStatement], exec_free: Sequence[str]
-) -> list[cst.BaseStatement]:
-    """``device = self.hardware`` first in ``setup()`` for each module-level device choice
-    (``device = "cuda"``) the measured code reads: the legacy script picked one device for
-    every run, the benchmark runs on each device the runner gives it."""
-    read = set(free_names(setup)) | set(exec_free)
-    lines: list[cst.BaseStatement] = []
-    for name, (is_torch, value) in sorted(b.ctx.device_globals().items()):
-        if name not in read:
-            continue
-        hardware = "torch.device(self.hardware)" if is_torch else "self.hardware"
-        lines.append(cst.parse_statement(f"{name} = {hardware}"))
-        b.warn(
-            value,
-            f"module-level `{name} = {cst.Module([]).code_for_node(value)}` is `{hardware}` in "
-            "the benchmark: it runs on each hardware the runner selects",
-        )
-    return lines
-
-
 def finish(b: Builder, plan: Plan, execute: list[cst.BaseStatement]) -> Plan:
     """Complete ``plan`` from the builder's setup and the translated ``execute`` statements."""
     setup = list(b.close())
     exec_free = free_names(execute)
-    setup = _runner_devices(b, setup, exec_free) + setup
+    setup = runner_devices(b, setup, exec_free) + setup
     namespaces = [n for n in b.namespaces if n in exec_free or n in free_names(setup)]
     bound = set(bound_names(setup)) | set(namespaces)
     order = {name: index for index, name in enumerate(bound_names(setup))}
@@ -266,6 +241,13 @@ def finish(b: Builder, plan: Plan, execute: list[cst.BaseStatement]) -> Plan:
     plan.params = {k: v for k, v in b.params.items() if k in keys}
     plan.settings = dict(b.settings)
     plan.hardware = list(dict.fromkeys(b.hardware))
+    if hardcodes_cuda([*plan.setup, *plan.execute]) and plan.hardware != cuda_only(plan.hardware):
+        plan.hardware = cuda_only(plan.hardware)
+        b.warn(
+            None,
+            "the code runs on CUDA whatever the hardware (`.cuda()`, a `cuda:0` string): "
+            "registered for CUDA only",
+        )
     plan.warnings.extend(b.warnings)
     plan.imports |= b.imports
     return plan

@@ -17,6 +17,7 @@ __all__ = [
     "clean_leading_lines",
     "contains",
     "find_all",
+    "free_names",
     "inner_blocks",
     "is_docstring",
     "self_attribute",
@@ -240,6 +241,12 @@ def used_names(statements: Iterable[cst.CSTNode]) -> list[str]:
     for statement in statements:
         statement.visit(user)
     return list(dict.fromkeys(user.names))
+
+
+def free_names(statements: Sequence[cst.CSTNode]) -> list[str]:
+    """Names read but not bound by the statements themselves (``self`` excluded)."""
+    bound = set(bound_names(statements))
+    return [n for n in used_names(statements) if n not in bound and n != "self"]
 
 
 def inner_blocks(statement: cst.CSTNode) -> list[tuple[str, Sequence[cst.BaseStatement]]]:
