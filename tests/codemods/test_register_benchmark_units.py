@@ -13,6 +13,7 @@ from benchmig.codemods._generate import class_name, local_names
 from benchmig.codemods._params import collect_options, module_constants, split_list
 from benchmig.codemods._unit_eval import UNKNOWN, Evaluator, Namespace, ObjectValue, Opaque
 from benchmig.codemods._unit_plan import py
+from benchmig.codemods._unit_syntax import updated_names
 from benchmig.codemods._unit_vocab import natural_param_name, singular
 
 
@@ -183,3 +184,18 @@ def _loop_items(source: str) -> str:
 )
 def test_progress_bars_around_a_loop_are_seen_through(source: str, expected: str) -> None:
     assert _loop_items(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("num += len(ids)", ["num"]),
+        ("total = total + t\ncount += 1", ["total", "count"]),
+        ("num = 0\nnum += 1", []),
+        ("for num in range(3):\n    num += 1", []),
+        ("self.num += 1\nout[i] += 1", []),
+        ("x = y + 1", []),
+    ],
+)
+def test_names_only_updated_from_their_own_value(code: str, expected: list[str]) -> None:
+    assert updated_names(cst.parse_module(code).body) == expected

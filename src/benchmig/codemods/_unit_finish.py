@@ -23,6 +23,7 @@ from benchmig.codemods._unit_syntax import (
     free_names,
     is_docstring,
     single_small,
+    updated_names,
     used_names,
 )
 from benchmig.codemods._unit_translate import NameRewriter
@@ -218,8 +219,11 @@ def finish(b: Builder, plan: Plan, execute: list[cst.BaseStatement]) -> Plan:
     setup = list(b.close())
     exec_free = free_names(execute)
     setup = runner_devices(b, setup, exec_free) + setup
+    # A module-level counter the timed code updates (``num += len(ids)``) is kept on self.
+    updated = [n for n in updated_names(execute) if n not in exec_free]
+    exec_free += updated
     namespaces = [n for n in b.namespaces if n in exec_free or n in free_names(setup)]
-    bound = set(bound_names(setup)) | set(namespaces)
+    bound = set(bound_names(setup)) | set(namespaces) | (set(updated) & b.ctx.module_names)
     order = {name: index for index, name in enumerate(bound_names(setup))}
     stored = sorted((n for n in exec_free if n in bound), key=lambda n: order.get(n, -1))
     setup = dead_code(setup, set(stored))

@@ -23,6 +23,7 @@ __all__ = [
     "self_attribute",
     "single_small",
     "target_names",
+    "updated_names",
     "used_names",
 ]
 
@@ -140,6 +141,28 @@ class _Binder(cst.CSTVisitor):
 
     def visit_CompFor(self, node: cst.CompFor) -> bool:
         return False
+
+
+class _PlainBinder(_Binder):
+    """Names bound other than from their own value (``n += 1``, ``total = total + t``)."""
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        pass
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        reads = set(used_names([node.value]))
+        for target in node.targets:
+            self.names.extend(n for n in target_names(target.target) if n not in reads)
+
+
+def updated_names(statements: Sequence[cst.CSTNode]) -> list[str]:
+    """Names the code only ever updates from their own value (``num += n``, ``total = total +
+    t``): moved into a method, each is a local read before it is bound (``UnboundLocalError``)
+    unless the method gets it from elsewhere."""
+    plain = _PlainBinder()
+    for statement in statements:
+        statement.visit(plain)
+    return [n for n in bound_names(statements) if n not in plain.names]
 
 
 def bound_names(statements: Iterable[cst.CSTNode]) -> list[str]:
