@@ -203,9 +203,24 @@ def _store(names: list[str]) -> tuple[list[cst.BaseStatement], dict[str, cst.Bas
 
 
 def _strip_first(statements: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """No blank line first; no indentation on the others (a statement moved from module level
+    into a method would carry it: lines of spaces)."""
+    statements = [_unindented_blanks(s) for s in statements]
     if statements:
         statements[0] = clean_leading_lines(statements[0])
     return statements
+
+
+def _unindented_blanks(statement: cst.BaseStatement) -> cst.BaseStatement:
+    assert isinstance(statement, cst.SimpleStatementLine | cst.BaseCompoundStatement)
+    lines = statement.leading_lines
+    if not any(line.indent and line.comment is None for line in lines):
+        return statement
+    return statement.with_changes(
+        leading_lines=[
+            line.with_changes(indent=False) if line.comment is None else line for line in lines
+        ]
+    )
 
 
 def _rewrite(statement: cst.BaseStatement, rewriter: NameRewriter) -> cst.BaseStatement:

@@ -22,7 +22,13 @@ from benchmig.codemods._unit_metrics import items_per_call, metric_warnings, wor
 from benchmig.codemods._unit_plan import Builder, Plan, Unsafe
 from benchmig.codemods._unit_pre import pre_statements
 from benchmig.codemods._unit_regions import Region, find_regions, primary_region
-from benchmig.codemods._unit_syntax import bound_names, is_docstring, single_small, used_names
+from benchmig.codemods._unit_syntax import (
+    bound_names,
+    free_names,
+    is_docstring,
+    single_small,
+    used_names,
+)
 
 __all__ = ["plan_module_units"]
 
@@ -71,6 +77,23 @@ def _leaks(ctx: FileContext, script: Sequence[cst.BaseStatement]) -> str | None:
     return leaked[0] if leaked else None
 
 
+def _untimed(
+    before: Sequence[cst.BaseStatement],
+    timed: set[int],
+    later: Sequence[cst.BaseStatement],
+) -> list[cst.BaseStatement]:
+    """The script statements before a block, as its setup: all of them (they all leave the
+    module), except what earlier blocks time unless it binds a name needed later."""
+    needed = set(free_names(later))
+    kept: list[cst.BaseStatement] = []
+    for statement in reversed(before):
+        if id(statement) in timed and not set(bound_names([statement])) & needed:
+            continue
+        kept.append(statement)
+        needed.update(free_names([statement]))
+    return kept[::-1]
+
+
 def _plan_block(ctx: FileContext, region: Region, pre: Sequence[cst.BaseStatement]) -> Plan:
     scope = ctx.scopes[MODULE]
     b = Builder(ctx, scope)
@@ -114,13 +137,14 @@ def plan_module_units(ctx: FileContext) -> list[ModulePlan]:
     script = tuple(s for s in body if _is_script(ctx, s))
     leak = _leaks(ctx, script)
     plans: list[ModulePlan] = []
-    previous = -1
+    timed: set[int] = set()  # ids of the statements earlier blocks time
     for top in sorted(by_top):
         primary = primary_region(by_top[top], ctx)
         assert primary is not None
         region = primary
-        pre = [s for s in body[previous + 1 : top] if _is_script(ctx, s)]
-        previous = top
+        before = [s for s in body[:top] if _is_script(ctx, s)]
+        pre = _untimed(before, timed, [body[top], *region.ops])
+        timed.update(id(s) for s in body[top : max(region.end, top + 1)])
         if leak is not None:
             plans.append(
                 (

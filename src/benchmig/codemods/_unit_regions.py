@@ -123,19 +123,44 @@ def _clock_start(statement: cst.CSTNode, ctx: FileContext) -> str | None:
     return None
 
 
-def _delta_end(
-    block: Sequence[cst.BaseStatement], k: int, var: str, ctx: FileContext
-) -> int | None:
+def _delta_end(block: Sequence[cst.BaseStatement], k: int, var: str, marks: _Marks) -> int | None:
+    ctx = marks.ctx
     for j in range(k + 1, len(block)):
         statement = block[j]
         if not contains(statement, lambda n: is_clock_call(n, ctx.resolve)):
             if _subtracts(statement, var):
                 return None
             continue
-        if _clock_start(statement, ctx) is not None:
-            return j  # `end = clock()`: the subtraction may come later, in an outer block
+        end = _clock_start(statement, ctx)
+        if end is not None:
+            # `end = clock()`: the subtraction may come later, in an outer block; without one
+            # anywhere, `var` is another region's end (`t1 = clock()` before `t0 = clock()`)
+            return j if (end, var) in marks.deltas else None
         return j if _subtracts(statement, var) else None
     return None
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """What a scope's region search looks up: its CUDA events and ``end - start`` pairs."""
+
+    ctx: FileContext
+    events: frozenset[str]
+    deltas: frozenset[tuple[str, str]]
+
+
+def _deltas(scope: Scope) -> frozenset[tuple[str, str]]:
+    """``(end, start)`` for each ``end - start`` of two names in the scope."""
+    pairs = set()
+    for node in find_all(block_module(scope.body), _is_subtraction):
+        assert isinstance(node, cst.BinaryOperation)
+        if isinstance(node.left, cst.Name) and isinstance(node.right, cst.Name):
+            pairs.add((node.left.value, node.right.value))
+    return frozenset(pairs)
+
+
+def _is_subtraction(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Subtract)
 
 
 def _record_of(statement: cst.CSTNode) -> str | None:
@@ -173,11 +198,9 @@ def is_timer_with(statement: cst.CSTNode, ctx: FileContext) -> bool:
 
 
 def _block_regions(
-    block: Sequence[cst.BaseStatement],
-    prefix: tuple[PathStep, ...],
-    ctx: FileContext,
-    events: set[str],
+    block: Sequence[cst.BaseStatement], prefix: tuple[PathStep, ...], marks: _Marks
 ) -> list[Region]:
+    ctx, events = marks.ctx, marks.events
     regions: list[Region] = []
     for k, statement in enumerate(block):
         if isinstance(statement, cst.FunctionDef | cst.ClassDef) or statement is ctx.main_guard:
@@ -188,7 +211,7 @@ def _block_regions(
         var = _clock_start(statement, ctx)
         record = _record_of(statement)
         if var is not None:
-            end = _delta_end(block, k, var, ctx)
+            end = _delta_end(block, k, var, marks)
             if end is not None:
                 found = Region("delta", path, end, tuple(block[k + 1 : end]), line)
         elif record in events:
@@ -206,15 +229,14 @@ def _block_regions(
         if found is not None:
             regions.append(found)
         for branch, inner in inner_blocks(statement):
-            regions.extend(
-                _block_regions(inner, (*prefix, PathStep(block, k, branch)), ctx, events)
-            )
+            regions.extend(_block_regions(inner, (*prefix, PathStep(block, k, branch)), marks))
     return regions
 
 
 def find_regions(scope: Scope, ctx: FileContext) -> list[Region]:
     """Every timed region of a scope, in file order (nested definitions are not searched)."""
-    return _block_regions(scope.body, (), ctx, _events(scope, ctx))
+    marks = _Marks(ctx, frozenset(_events(scope, ctx)), _deltas(scope))
+    return _block_regions(scope.body, (), marks)
 
 
 def region_rank(region: Region, ctx: FileContext) -> int:
