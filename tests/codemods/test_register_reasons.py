@@ -237,3 +237,33 @@ for size in [10, 100]:
 """
     output = migrate(script, "driver_after_code").output
     assert b'        return sorted(range(self.size))\n\n\nif __name__ == "__main__":\n' in output
+
+
+def test_a_scope_timing_several_operations_says_which_ones_it_leaves_out() -> None:
+    script = b"""\
+import time
+
+import numpy as np
+
+
+def bench(n=256, runs=50):
+    a = np.random.rand(n, n)
+    start = time.perf_counter()
+    for _ in range(runs):
+        np.sort(a)
+    print("sort", (time.perf_counter() - start) / runs)
+    start = time.perf_counter()
+    for _ in range(runs):
+        a @ a
+    print("matmul", (time.perf_counter() - start) / runs)
+
+
+if __name__ == "__main__":
+    bench()
+"""
+    result = migrate(script, "two_timings")
+    (outcome,) = result.outcomes
+    assert outcome.tier == "native"
+    (warning,) = [w for w in outcome.warnings if "also times other code" in w]
+    assert warning.startswith("benchmarks/two_timings.py:8: ") and "(line(s) 8);" in warning
+    assert b"return self.a @ self.a" in result.output

@@ -21,6 +21,8 @@ from benchmig.codemods._unit_plan import Plan, Unsafe
 from benchmig.codemods._unit_regions import (
     Region,
     find_regions,
+    left_out,
+    left_out_warning,
     primary_region,
     region_rank,
     timing_helpers,
@@ -219,8 +221,11 @@ def plan_unit(ctx: FileContext, unit: Unit) -> list[Plan]:
         return [manual]
     plans: list[Plan] = []
     helper = unit.scope.name in ctx.cached("helpers", lambda: timing_helpers(ctx))
+    others = left_out(unit.regions, unit.region, ctx)
     for chain in chains(ctx, unit.scope.name):
         plan = _tiered(ctx, unit, chain)
+        if others and plan.tier == "native":
+            plan.warnings.append(left_out_warning(ctx, others))
         plan.kind = unit.kind
         if unit.scope.name not in {MAIN, MODULE}:
             plan.line = unit.scope.line

@@ -21,7 +21,13 @@ from benchmig.codemods._unit_frames import enter_step
 from benchmig.codemods._unit_metrics import items_per_call, metric_warnings, work_metrics
 from benchmig.codemods._unit_plan import Builder, Plan, Unsafe
 from benchmig.codemods._unit_pre import pre_statements
-from benchmig.codemods._unit_regions import Region, find_regions, primary_region
+from benchmig.codemods._unit_regions import (
+    Region,
+    find_regions,
+    left_out,
+    left_out_warning,
+    primary_region,
+)
 from benchmig.codemods._unit_syntax import (
     bound_names,
     free_names,
@@ -160,7 +166,11 @@ def plan_module_units(ctx: FileContext) -> list[ModulePlan]:
             )
             continue
         try:
-            plans.append((_plan_block(ctx, region, pre), script))
+            plan = _plan_block(ctx, region, pre)
+            others = left_out(by_top[top], region, ctx)
+            if others:
+                plan.warnings.append(left_out_warning(ctx, others))
+            plans.append((plan, script))
         except Unsafe as exc:
             plans.append(
                 (

@@ -36,6 +36,8 @@ __all__ = [
     "find_regions",
     "is_repeat_loop",
     "is_timer_with",
+    "left_out",
+    "left_out_warning",
     "primary_region",
     "region_rank",
     "repeat_count",
@@ -275,6 +277,35 @@ def primary_region(regions: Sequence[Region], ctx: FileContext) -> Region | None
         return None
     best = max(region_rank(r, ctx) for r in regions)
     return [r for r in regions if region_rank(r, ctx) == best][-1]
+
+
+def left_out(regions: Sequence[Region], taken: Region, ctx: FileContext) -> list[Region]:
+    """Regions ranked like ``taken`` (the one a benchmark is made of) that neither contain it
+    nor lie inside it: measurements of the same scope its benchmark leaves out."""
+    rank = region_rank(taken, ctx)
+    return [
+        r
+        for r in regions
+        if r is not taken
+        and region_rank(r, ctx) == rank
+        and not _inside(r, taken)
+        and not _inside(taken, r)
+    ]
+
+
+def _inside(inner: Region, outer: Region) -> bool:
+    ops = {id(op) for op in outer.ops}
+    return any(id(step.statement) in ops for step in inner.path)
+
+
+def left_out_warning(ctx: FileContext, regions: Sequence[Region]) -> str:
+    """The warning for :func:`left_out` regions: they run untimed in setup, or not at all."""
+    lines = ", ".join(str(r.line) for r in regions)
+    return (
+        f"{ctx.path}:{regions[0].line}: the scope also times other code (line(s) {lines}); "
+        "only one timed region per scope becomes a benchmark: the others run untimed, in "
+        "setup(); move each into a function of its own to migrate it"
+    )
 
 
 def timing_helpers(ctx: FileContext) -> set[str]:
