@@ -175,7 +175,7 @@ def test_a_helper_given_the_callable_and_its_star_args_is_migrated(tmp_path: Pat
     )
 
 
-def test_a_driver_loop_whose_names_are_read_later_stays() -> None:
+def test_a_driver_loop_whose_names_a_function_reads_stays() -> None:
     script = b"""\
 import time
 
@@ -188,11 +188,50 @@ def bench(size):
 
 for size in [10, 100]:
     timing = bench(size)
-print("last", timing)
+
+
+def report():
+    print("last", timing)
 """
     output = migrate(script, "driver_read_later").output
     assert b"for size in [10, 100]:\n    timing = bench(size)\n" in output
     assert b'if __name__ == "__main__":' in output
+
+
+def test_script_lines_that_call_or_report_what_drivers_did_go_with_them() -> None:
+    script = b"""\
+import time
+
+import numpy as np
+
+lin = np.random.rand(64, 64)
+
+
+def completion(rows, runs=20):
+    x = np.random.rand(rows, 64)
+    t0 = time.perf_counter()
+    for _ in range(runs):
+        y = x @ lin
+    print(rows, time.perf_counter() - t0)
+    return float(y.sum())
+
+
+rows = 4
+completion(rows)
+result = completion(rows)
+print("result", result)
+
+rows = 64
+result = completion(rows)
+print("result", result)
+"""
+    result = migrate(script, "script_calls")
+    output = result.output.decode()
+    assert [o.params for o in result.outcomes] == [{"rows": [4]}, {"rows": [4]}, {"rows": [64]}]
+    assert "result = completion" not in output and 'print("result"' not in output
+    body, guard = output.split('if __name__ == "__main__":')
+    assert "rows = 4\n\nrows = 64\n\n\n@BenchmarkRegistry.register(" in body
+    assert "completion(" not in guard.replace("script_calls.completion", "")
 
 
 def test_a_top_level_block_that_defines_a_function_is_no_driver() -> None:

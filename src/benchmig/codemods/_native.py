@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from benchmig.codemods._params import module_constants
 from benchmig.codemods._unit_bind import bind_call, bind_entry
 from benchmig.codemods._unit_checks import check_movable, is_noise_line, op_codes
 from benchmig.codemods._unit_context import MODULE, CallSite, FileContext, Scope
@@ -23,7 +24,12 @@ from benchmig.codemods._unit_metrics import items_per_call, metric_warnings, wor
 from benchmig.codemods._unit_plan import Builder, Plan
 from benchmig.codemods._unit_pre import pre_statements
 from benchmig.codemods._unit_regions import Region, repeat_count
-from benchmig.codemods._unit_syntax import clean_leading_lines, find_all, single_small
+from benchmig.codemods._unit_syntax import (
+    bound_names,
+    clean_leading_lines,
+    find_all,
+    single_small,
+)
 from benchmig.codemods._unit_translate import translate
 from benchmig.codemods._unit_vocab import code, is_clock_call
 
@@ -41,11 +47,28 @@ def walk_callers(b: Builder, chain: Sequence[CallSite], ops: set[str]) -> None:
         caller = b.ctx.scopes[site.caller]
         if index == 0 and caller.params is not None:
             bind_entry(b, caller)
+        if site.caller == MODULE:
+            _constants_at(b, site.path[0].index)
         walk_frame(b, site.path, ops, skip_top=site.caller == MODULE)
         last = site.path[-1]
         b.post.extend(last.block[last.index + 1 :])
         if index < len(chain) - 1:
             bind_call(b, site, b.ctx.scopes[site.callee])
+
+
+def _constants_at(b: Builder, top: int) -> None:
+    """Module constants as a call from the ``top``-th module statement sees them: a script
+    that sets ``prompt = 4``, calls, then sets ``prompt = 64`` and calls again."""
+    module = b.ctx.module
+    before = module_constants(module, upto=top)
+    assigned = set(bound_names(module.body[:top]))
+    for name in b.ctx.constants:
+        if name not in assigned:
+            continue
+        if name in before:
+            b.env[name] = before[name]
+        else:
+            b.env.pop(name, None)
 
 
 def _as_return(statement: cst.BaseStatement) -> cst.BaseStatement:

@@ -100,10 +100,11 @@ def split_list(text: str) -> list[Any]:
     return parts
 
 
-def module_constants(module: cst.Module) -> dict[str, Any]:
-    """Top-level ``NAME = <foldable expression>`` values, folded in file order."""
+def module_constants(module: cst.Module, upto: int | None = None) -> dict[str, Any]:
+    """Top-level ``NAME = <foldable expression>`` values, folded in file order (of the first
+    ``upto`` statements only: the values a call at that point sees)."""
     env: dict[str, Any] = {}
-    for statement in module.body:
+    for statement in module.body[:upto]:
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
             continue
         small = statement.body[0]

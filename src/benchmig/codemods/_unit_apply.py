@@ -16,7 +16,13 @@ import libcst as cst
 from benchmig.codemods._generate import class_name, render_class, render_main
 from benchmig.codemods._unit_context import FileContext
 from benchmig.codemods._unit_plan import Plan
-from benchmig.codemods._unit_syntax import bound_names, find_all, single_small, used_names
+from benchmig.codemods._unit_syntax import (
+    bound_names,
+    find_all,
+    free_names,
+    single_small,
+    used_names,
+)
 
 __all__ = ["apply_plans", "name_plans"]
 
@@ -68,17 +74,42 @@ def _legacy_drivers(
 ) -> set[int]:
     """Top-level statements of a script without a guard that drive its local functions
     (``for size in SIZES: print(bench(size))``): run at import, they would run the legacy
-    measurement whenever the migrated module is loaded, so the guard replaces them. Empty
-    when code that stays (or the new classes) reads a name one of them binds."""
-    drivers = [s for s in body if _entry_call(ctx, s) or _drives(ctx, s)]
-    if not drivers:
+    measurement whenever the migrated module is loaded, so the guard replaces them. After the
+    first one, so do statements that call a local function (``result = bench(64)``) or read
+    what a driver bound (``print(result)``). Empty when code that stays (or the new classes)
+    reads a name one of them binds."""
+    first = next((i for i, s in enumerate(body) if _entry_call(ctx, s) or _drives(ctx, s)), None)
+    if first is None:
         return set()
-    first = body.index(drivers[0])
+    drivers: list[cst.BaseStatement] = []
+    bound: set[str] = set()
+    for statement in body[first:]:
+        simple = isinstance(statement, cst.SimpleStatementLine) and not isinstance(
+            single_small(statement), cst.Import | cst.ImportFrom
+        )
+        if (
+            _entry_call(ctx, statement)
+            or _drives(ctx, statement)
+            or (simple and (_calls_local(ctx, statement) or bound & set(free_names([statement]))))
+        ):
+            drivers.append(statement)
+            bound.update(bound_names([statement]))
     ids = {id(s) for s in drivers}
     kept = [s for s in body[first:] if id(s) not in ids]
-    if set(bound_names(drivers)) & set(used_names([*kept, *classes])):
+    if bound & set(used_names([*kept, *classes])):
         return set()
     return ids
+
+
+def _anchor(
+    ctx: FileContext, kept: Sequence[cst.BaseStatement], drivers: set[int]
+) -> cst.BaseStatement | None:
+    """The statement the classes and the guard take the place of: the ``__main__`` block, the
+    last driver, or a bare entry call (``main()``); ``None``: they go at the end."""
+    if ctx.main_guard is not None:
+        return ctx.main_guard
+    last = [s for s in kept if id(s) in drivers][-1:]
+    return next(iter(last or [s for s in kept if _entry_call(ctx, s)]), None)
 
 
 def _options(plans: Sequence[Plan]) -> dict[str, str]:
@@ -135,26 +166,19 @@ def apply_plans(
     guard = _guard(ctx, active, module, names)
     kept = [s for s in module.body if id(s) not in removed]
     drivers = _legacy_drivers(ctx, kept, classes) if ctx.main_guard is None and active else set()
+    anchor = _anchor(ctx, kept, drivers)
     body: list[cst.BaseStatement] = []
-    placed = False
     for statement in kept:
-        if placed and id(statement) in drivers:
-            continue
-        if statement is ctx.main_guard or (
-            ctx.main_guard is None
-            and not placed
-            and (id(statement) in drivers or _entry_call(ctx, statement))
-        ):
+        if statement is anchor:
             body.extend(classes)
             body.append(
-                guard.with_changes(leading_lines=_spaced(statement.leading_lines))
-                if ctx.main_guard is None
-                else guard
+                guard
+                if anchor is ctx.main_guard
+                else guard.with_changes(leading_lines=_spaced(statement.leading_lines))
             )
-            placed = True
-            continue
-        body.append(statement)
-    if not placed:
+        elif id(statement) not in drivers:
+            body.append(statement)
+    if anchor is None:
         body.extend(classes)
         body.append(guard)
     used = ["BenchmarkBase", "BenchmarkRegistry", "run_legacy_main"]
