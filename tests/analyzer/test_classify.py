@@ -187,3 +187,22 @@ def test_packaging_and_test_configuration_files_are_not_benchmarks() -> None:
     assert _classify(_facts("setup.py", timed))[:2] == ("other", "none")
     assert _classify(_facts("docs/conf.py", timed))[:2] == ("other", "none")
     assert _classify(_facts("tests/conftest.py", timed))[:2] == ("test", "none")
+
+
+def test_a_benchmark_that_only_times_inside_pytest_tests_is_manual() -> None:
+    tests_only = _facts(
+        "benchmarking/int8_training.py",
+        ("timed_region", 12, "test_bench_matmul"),
+        ("timed_region", 30, "TestKernels.test_gemm"),
+        functions=("test_bench_matmul",),
+        classes=("TestKernels",),
+    )
+    role, _, strategy, _, blockers = _classify(tests_only)
+    assert (role, strategy, blockers) == ("benchmark", "manual", ["test_only"])
+    mixed = _facts(
+        "benchmarking/int8_training.py",
+        ("timed_region", 12, "test_bench_matmul"),
+        ("timed_region", 40, "bench_gemm"),
+        functions=("test_bench_matmul", "bench_gemm"),
+    )
+    assert _classify(mixed)[2:] == ("native", ("register-benchmark", "replace-timers"), [])

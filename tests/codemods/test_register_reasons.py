@@ -306,3 +306,22 @@ if __name__ == "__main__":
     (warning,) = [w for w in outcome.warnings if "also times other code" in w]
     assert warning.startswith("benchmarks/two_timings.py:8: ") and "(line(s) 8);" in warning
     assert b"return self.a @ self.a" in result.output
+
+
+def test_timing_inside_a_pytest_test_is_reported_as_such(tmp_path: Path) -> None:
+    (tmp_path / "benchmarking").mkdir()
+    (tmp_path / "benchmarking" / "matmul_timing.py").write_text(
+        "import time\n\nimport numpy as np\n\n\n"
+        "def test_bench_matmul():\n"
+        "    a = np.random.rand(64, 64)\n"
+        "    t0 = time.time()\n"
+        "    for _ in range(10):\n"
+        "        a @ a\n"
+        '    print("matmul", time.time() - t0)\n'
+    )
+    options = ApplyOptions(mode="check", jobs=1, use_cache=False)
+    (record,) = apply_paths([tmp_path], options).files
+    (unit,) = [u for u in record.units if u.tier == "manual"]
+    (reason,) = unit.reasons[:1]
+    assert reason.startswith("benchmarking/matmul_timing.py:9: test_bench_matmul is a test")
+    assert "no timed region" not in " ".join(unit.reasons)

@@ -34,6 +34,7 @@ __all__ = [
     "Migration",
     "classify",
     "find_dynamic_code",
+    "in_test_scope",
 ]
 
 CODEMODS = (
@@ -176,6 +177,12 @@ def _is_test(facts: FileFacts) -> bool:
     return (has_tests and (named or in_tests)) or (named and not _measurements(facts))
 
 
+def in_test_scope(scope: str) -> bool:
+    """``test_x`` or a method of ``TestX``: what pytest collects (register-benchmark skips it)."""
+    *owners, name = scope.split(".")
+    return name.startswith("test") or any(o.startswith("Test") for o in owners)
+
+
 def _only_measures_in_helpers(facts: FileFacts, measured: Sequence[Idiom]) -> bool:
     """True for a library of timers: every measurement inside a timer-like helper
     (``Timer.__exit__``, ``measure()``) and no ``__main__`` guard."""
@@ -285,6 +292,19 @@ def _blockers(ctx: FileContext, role: str, unit: str) -> list[Blocker]:
                 "TensorFlow/JAX code: the torch-oriented rewrites leave it alone; port it by hand",
             )
         )
+    measured = _measurements(facts)
+    if role == "benchmark" and measured and all(in_test_scope(i.scope) for i in measured):
+        first = min(measured, key=lambda i: i.line)
+        found.append(
+            Blocker(
+                path,
+                first.line,
+                "test_only",
+                f"it only times code inside pytest tests ({first.scope}): register-benchmark "
+                "leaves tests to the test suite; move the timed code into a function the test "
+                "calls",
+            )
+        )
     if role != "benchmark" and unit == "none" and _looks_like_entry_point(facts):
         found.append(
             Blocker(
@@ -298,7 +318,9 @@ def _blockers(ctx: FileContext, role: str, unit: str) -> list[Blocker]:
     return sorted(found, key=lambda b: (b.line or 0, b.kind, b.reason))
 
 
-_HARD = frozenset({"parse_error", "skipped", "no_unit", "dynamic_code", "tensorflow_jax"})
+_HARD = frozenset(
+    {"parse_error", "skipped", "no_unit", "dynamic_code", "tensorflow_jax", "test_only"}
+)
 
 
 def _codemods(facts: FileFacts, role: str, unit: str) -> tuple[str, ...]:

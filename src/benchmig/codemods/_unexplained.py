@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from benchmig.analyzer import Analysis, FileReport
-from benchmig.analyzer._classify import MEASUREMENT_KINDS
+from benchmig.analyzer._classify import MEASUREMENT_KINDS, in_test_scope
 from benchmig.analyzer._facts import Idiom
 from benchmig.codemods._harness import timing_names
 from benchmig.codemods._outcome import FileOutcome, UnitOutcome
@@ -83,8 +83,20 @@ def _lines(idioms: Sequence[Idiom]) -> str:
 
 
 def _unextracted(path: str, measured: Sequence[Idiom]) -> tuple[str, ...]:
-    """One reason per kind of timing idiom that formed no measured unit."""
+    """One reason per test scope that times code, then one per kind of timing idiom that formed
+    no measured unit."""
     reasons = []
+    tests = sorted({i.scope for i in measured if in_test_scope(i.scope)})
+    for scope in tests:
+        found = [i for i in measured if i.scope == scope]
+        first = min(found, key=lambda i: i.line)
+        reasons.append(
+            f"{path}:{first.line}: {scope} is a test (pytest collects it) that times code "
+            f"(line(s) {_lines(found)}): register-benchmark leaves tests to the test suite; "
+            "move the timed code into a function the test calls, then apply again, or migrate "
+            "it by hand"
+        )
+    measured = [i for i in measured if not in_test_scope(i.scope)]
     for kind in sorted({i.kind for i in measured}, key=lambda k: (_ORDER.get(k, 9), k)):
         found = [i for i in measured if i.kind == kind]
         first = min(found, key=lambda i: i.line)
