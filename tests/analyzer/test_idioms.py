@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from benchmig.analyzer import analyze_paths
 from benchmig.analyzer._extract import extract_facts
 from benchmig.analyzer._facts import IDIOM_KINDS, FileFacts, Idiom
 
@@ -736,6 +738,23 @@ def test_subprocess_launches() -> None:
     ]
 
 
+def test_a_script_running_itself_again_launches_no_other_script() -> None:
+    result = facts(
+        """
+        import os, subprocess, sys
+        subprocess.run([sys.executable, __file__, "--child"], check=True)
+        subprocess.run([sys.executable, os.path.abspath(__file__)])
+        subprocess.run([sys.executable, sys.argv[0], "--case", "2"])
+        subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "other.py")])
+        """
+    )
+    found = [
+        (i.line, i.attrs["target"], i.attrs["launches_self"])
+        for i in result.idioms_of("subprocess_launch")
+    ]
+    assert found == [(2, None, True), (3, None, True), (4, None, True), (5, None, False)]
+
+
 def test_simulation_random_metrics_and_switched_sleeps() -> None:
     result = facts(
         """
@@ -997,3 +1016,20 @@ def test_odd_loop_counts_do_not_break_extraction() -> None:
         """
     )
     assert [i.attrs["literal_count"] for i in result.idioms_of("repeat_loop")] == [None, None]
+
+
+def test_a_benchmark_that_reruns_itself_in_a_subprocess_is_no_orchestrator(tmp_path: Path) -> None:
+    (tmp_path / "bench_topk.py").write_text(
+        "import subprocess, sys, time\n\n\n"
+        "def bench(runs=20):\n"
+        "    start = time.perf_counter()\n"
+        "    for _ in range(runs):\n"
+        "        sorted(range(1000))\n"
+        "    return (time.perf_counter() - start) / runs\n\n\n"
+        'if __name__ == "__main__":\n'
+        "    if len(sys.argv) > 1:\n"
+        "        subprocess.run([sys.executable, __file__], check=True)\n"
+        "    print(bench())\n"
+    )
+    (report,) = analyze_paths([tmp_path], jobs=1, use_cache=False).files
+    assert (report.role, report.unit) == ("benchmark", "function")

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 8_000_000
 # Bump whenever the facts extracted from the same bytes change: it keys the analysis cache.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
 def extract_facts(

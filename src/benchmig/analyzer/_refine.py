@@ -82,8 +82,32 @@ def _subprocess(state: FileState, node: ast.Call, attrs: dict[str, Any]) -> dict
     attrs["launches_python"] = target is not None or any(
         t == "<sys.executable>" or _PYTHON_RE.search(t) for t in tokens
     )
+    # [sys.executable, __file__, ...]: the script runs itself again (a fresh process per
+    # case, a --both mode), it launches no other script
+    attrs["launches_self"] = target is None and _SELF in tokens
     attrs["command"] = source(command) if command is not None else None
     return attrs
+
+
+_SELF = "<self>"
+
+
+def _is_own_path(state: FileState, node: ast.expr) -> bool:
+    """``__file__``, ``os.path.abspath(__file__)``, ``str(Path(__file__))``, ``sys.argv[0]``:
+    the running script's own path (no literal names another file)."""
+    if isinstance(node, ast.Subscript):
+        qualified = state.names.qualify(node.value)
+        index = node.slice
+        return (
+            qualified is not None
+            and qualified[0] == "sys.argv"
+            and isinstance(index, ast.Constant)
+            and index.value == 0
+        )
+    literals = [
+        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+    return _mentions_file(node) and not any(text.endswith(".py") for text in literals)
 
 
 def _command_tokens(state: FileState, node: ast.expr) -> list[str]:
@@ -92,6 +116,8 @@ def _command_tokens(state: FileState, node: ast.expr) -> list[str]:
         for element in node.elts:
             if isinstance(element, ast.Constant) and isinstance(element.value, str):
                 tokens.append(element.value)
+            elif _is_own_path(state, element):
+                tokens.append(_SELF)
             else:
                 qualified = state.names.qualify(element)
                 is_exe = qualified is not None and qualified[0] == "sys.executable"

@@ -114,12 +114,16 @@ _PYTHON_COMMAND = re.compile(r"sys\.executable|\bpython[0-9.]*\b|\.py\b")
 
 def _launches(facts: FileFacts) -> int:
     """Python scripts the file starts (the command text is checked too: ``[sys.executable,
-    path] + args`` is a Python launch even when no literal names the script)."""
+    path] + args`` is a Python launch even when no literal names the script); the script
+    starting itself again is no launch of another."""
     return sum(
         1
         for i in facts.idioms_of("subprocess_launch")
-        if i.attrs.get("launches_python")
-        or _PYTHON_COMMAND.search(str(i.attrs.get("command") or ""))
+        if not i.attrs.get("launches_self")
+        and (
+            i.attrs.get("launches_python")
+            or _PYTHON_COMMAND.search(str(i.attrs.get("command") or ""))
+        )
     )
 
 
