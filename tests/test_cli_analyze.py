@@ -47,3 +47,14 @@ def test_analyze_writes_analysis_and_graph(tmp_path: Path) -> None:
 def test_analyze_missing_path_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["analyze", str(tmp_path / "nope"), "--out", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_analyze_progress_off_a_terminal_is_one_final_line(tmp_path: Path) -> None:
+    tree = _tree(tmp_path / "legacy")
+    args = ["analyze", str(tree), "--out", str(tmp_path / "report"), "--no-cache", "--jobs", "1"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "\r" not in result.stderr
+    assert [line for line in result.stderr.splitlines() if "/4 files" in line] == [
+        "analysed 4/4 files"
+    ]

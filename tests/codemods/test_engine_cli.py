@@ -100,3 +100,13 @@ def test_analysis_file_is_used(tmp_path: Path) -> None:
     other = write_tree(tmp_path / "other", {"b.py": BENCH_A})
     mismatch = _run(str(other), "--check", "--analysis", str(analysis_dir / "analysis.json"), *BASE)
     assert mismatch.exit_code == 2
+
+
+def test_progress_off_a_terminal_is_one_final_line(tmp_path: Path) -> None:
+    files = {f"bench_{n}.py": BENCH_A for n in range(3)}
+    root = write_tree(tmp_path / "legacy", files)
+    args = ["--jobs", "1", "--no-cache", "--codemod", "replace-timers"]
+    result = _run(str(root), "--out", str(tmp_path / "out"), *args)
+    assert result.exit_code == 0, result.output
+    assert "\r" not in result.stderr
+    assert [line for line in result.stderr.splitlines() if "files" in line] == ["applied 3/3 files"]

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
 
 from benchmig.cli import guarded, main
+from benchmig.cli._progress import ProgressLine
 from benchmig.errors import EXIT_PARTIAL
-
-
-class _Progress:
-    """Prints ``analysed N/M files`` on stderr, at most twice a second."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self.last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if self.quiet or (now - self.last < 0.5 and done != total):
-            return
-        self.last = now
-        click.echo(f"\ranalysed {done}/{total} files", err=True, nl=done == total)
 
 
 @main.command("analyze")
@@ -62,7 +47,7 @@ def analyze_command(
         excludes=excludes,
         use_cache=not no_cache,
         cache_dir=cache_dir,
-        progress=_Progress(quiet),
+        progress=ProgressLine("analysed", quiet).update,
     )
     written = write_analysis(analysis, out_dir)
     written += render_analysis_reports(analysis, out_dir)

@@ -8,32 +8,27 @@ were written).
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import click
 
 from benchmig.cli import guarded, main
+from benchmig.cli._progress import ProgressLine
 from benchmig.errors import EXIT_FINDING, EXIT_PARTIAL
 
 
-class _Progress:
-    """``applied N/M files`` on stderr (at most twice a second), plus each failed file."""
+class _Progress(ProgressLine):
+    """``applied N/M files``, plus each failed file."""
 
     def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self.last = 0.0
+        super().__init__("applied", quiet)
 
     def __call__(self, done: int, total: int, result: Any) -> None:
         outcome = result.outcome
         if outcome.status == "error":
-            click.echo(f"\rerror: {outcome.path}: {outcome.error}", err=True)
-        now = time.monotonic()
-        if self.quiet or (now - self.last < 0.5 and done != total):
-            return
-        self.last = now
-        click.echo(f"\rapplied {done}/{total} files", err=True, nl=done == total)
+            self.message(f"error: {outcome.path}: {outcome.error}")
+        self.update(done, total)
 
 
 def _mode(diff: bool, check: bool, out_dir: Path | None, in_place: bool) -> str:
