@@ -278,7 +278,7 @@ for size in [10, 100]:
     assert b'        return sorted(range(self.size))\n\n\nif __name__ == "__main__":\n' in output
 
 
-def test_a_scope_timing_several_operations_says_which_ones_it_leaves_out() -> None:
+def test_a_scope_timing_operations_one_after_the_other_gives_a_benchmark_each() -> None:
     script = b"""\
 import time
 
@@ -293,7 +293,7 @@ def bench(n=256, runs=50):
     print("sort", (time.perf_counter() - start) / runs)
     start = time.perf_counter()
     for _ in range(runs):
-        a @ a
+        b = a @ a
     print("matmul", (time.perf_counter() - start) / runs)
 
 
@@ -301,11 +301,44 @@ if __name__ == "__main__":
     bench()
 """
     result = migrate(script, "two_timings")
+    assert [(o.tier, o.benchmarks) for o in result.outcomes] == [
+        ("native", ("benchmarks.two_timings.bench",)),
+        ("native", ("benchmarks.two_timings.bench_2",)),
+    ]
+    output = result.output.decode()
+    first, second = output.split("\nclass ")[1:3]
+    assert "return np.sort(self.a)" in first and "@" not in first.split("def execute")[0]
+    assert "return self.a @ self.a" in second and "np.sort" not in second
+
+
+def test_a_timing_in_another_block_is_named_in_a_warning() -> None:
+    script = b"""\
+import time
+
+import numpy as np
+
+
+def bench(n=256, runs=50, check=True):
+    a = np.random.rand(n, n)
+    start = time.perf_counter()
+    for _ in range(runs):
+        np.sort(a)
+    print("sort", (time.perf_counter() - start) / runs)
+    if check:
+        start = time.perf_counter()
+        for _ in range(runs):
+            a @ a
+        print("matmul", (time.perf_counter() - start) / runs)
+
+
+if __name__ == "__main__":
+    bench()
+"""
+    result = migrate(script, "branch_timing")
     (outcome,) = result.outcomes
     assert outcome.tier == "native"
     (warning,) = [w for w in outcome.warnings if "also times other code" in w]
-    assert warning.startswith("benchmarks/two_timings.py:8: ") and "(line(s) 8);" in warning
-    assert b"return self.a @ self.a" in result.output
+    assert warning.startswith("benchmarks/branch_timing.py:8: ") and "(line(s) 8);" in warning
 
 
 def test_timing_inside_a_pytest_test_is_reported_as_such(tmp_path: Path) -> None:

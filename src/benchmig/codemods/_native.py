@@ -23,7 +23,13 @@ from benchmig.codemods._unit_frames import walk_frame
 from benchmig.codemods._unit_metrics import items_per_call, metric_warnings, work_metrics
 from benchmig.codemods._unit_plan import Builder, Plan
 from benchmig.codemods._unit_pre import pre_statements
-from benchmig.codemods._unit_regions import Region, repeat_count
+from benchmig.codemods._unit_regions import (
+    Region,
+    find_regions,
+    left_out,
+    repeat_count,
+    timed_statements,
+)
 from benchmig.codemods._unit_syntax import (
     bound_names,
     clean_leading_lines,
@@ -151,6 +157,9 @@ def option_map(b: Builder, plan: Plan) -> dict[str, str]:
 def plan_native(ctx: FileContext, unit: Scope, region: Region, chain: Sequence[CallSite]) -> Plan:
     """The native plan of ``unit`` reached through ``chain`` (raises ``Unsafe``)."""
     b = Builder(ctx, unit)
+    others = left_out(find_regions(unit, ctx), region, ctx)
+    b.elsewhere = {i for other in others for i in timed_statements(other)}
+    b.timed_ops = region.ops
     ops = op_codes(region.ops)
     walk_callers(b, chain, ops)
     b.frame = max(len(chain) - 1, 0)

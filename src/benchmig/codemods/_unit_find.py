@@ -9,7 +9,7 @@ from the entry point (``main()``) down to the call supplies setup and parameter 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -25,6 +25,8 @@ from benchmig.codemods._unit_regions import (
     left_out_warning,
     primary_region,
     region_rank,
+    same_region,
+    sequential,
     timing_helpers,
 )
 from benchmig.codemods._unit_syntax import block_module, find_all
@@ -43,11 +45,13 @@ _KINDS = {
 
 @dataclass(frozen=True)
 class Unit:
-    """A scope with its primary timed region."""
+    """A scope with the timed region one benchmark is made of: its primary region, or
+    (``secondary``) another one ranked like it, as when a function times three kernels."""
 
     scope: Scope
     region: Region
     regions: tuple[Region, ...]
+    secondary: bool = False
 
     @property
     def kind(self) -> str:
@@ -84,7 +88,12 @@ def find_units(ctx: FileContext) -> list[Unit]:
             inner.add(name)
     found = [u for n, u in units.items() if n not in inner]
     ctx.unit_calls = {id(c.call) for c in ctx.calls if c.callee in units}
-    return sorted(found, key=lambda u: u.scope.line)
+    expanded = [
+        replace(u, region=r, secondary=not same_region(r, u.region))
+        for u in found
+        for r in sorted([u.region, *sequential(u.regions, u.region, ctx)], key=lambda r: r.line)
+    ]
+    return sorted(expanded, key=lambda u: (u.scope.line, u.region.line))
 
 
 def _is_test(scope: Scope) -> bool:
@@ -178,6 +187,23 @@ def _tiered(ctx: FileContext, unit: Unit, chain: list[CallSite]) -> Plan:
     return plan
 
 
+def _not_planned(ctx: FileContext, unit: Unit) -> list[Region]:
+    """Regions ranked like the unit's that get no benchmark: not in the same statement list
+    (alternatives in branches, a timing in another loop)."""
+    sequence = {id(r) for r in sequential(unit.regions, unit.region, ctx)}
+    return [r for r in left_out(unit.regions, unit.region, ctx) if id(r) not in sequence]
+
+
+def _secondary(ctx: FileContext, unit: Unit, chain: list[CallSite]) -> Plan:
+    """A further timed region of a scope: native, or manual (an adapter would run the whole
+    scope, which the scope's primary benchmark does already)."""
+    try:
+        return _attempt(plan_native, ctx, unit, chain)
+    except Unsafe as exc:
+        native = _reason(ctx, exc, "native extraction of this timed region is not safe")
+        return Plan(unit.scope.name, unit.kind, unit.region.line, "manual", reasons=[native])
+
+
 _SUBPROCESS = ("subprocess.", "os.system", "os.popen", "os.spawn")
 _DYNAMIC = frozenset({"exec", "eval", "builtins.exec", "builtins.eval", "compile"})
 
@@ -218,14 +244,14 @@ def plan_unit(ctx: FileContext, unit: Unit) -> list[Plan]:
     """One plan per call site of the unit (manual plans carry the reasons)."""
     manual = _manual_first(ctx, unit)
     if manual is not None:
-        return [manual]
+        return [] if unit.secondary else [manual]  # one reason per scope is enough
     plans: list[Plan] = []
     helper = unit.scope.name in ctx.cached("helpers", lambda: timing_helpers(ctx))
-    others = left_out(unit.regions, unit.region, ctx)
+    skipped = [] if unit.secondary else _not_planned(ctx, unit)
     for chain in chains(ctx, unit.scope.name):
-        plan = _tiered(ctx, unit, chain)
-        if others and plan.tier == "native":
-            plan.warnings.append(left_out_warning(ctx, others))
+        plan = _secondary(ctx, unit, chain) if unit.secondary else _tiered(ctx, unit, chain)
+        if skipped and plan.tier == "native":
+            plan.warnings.append(left_out_warning(ctx, skipped))
         plan.kind = unit.kind
         if unit.scope.name not in {MAIN, MODULE}:
             plan.line = unit.scope.line

@@ -27,6 +27,9 @@ from benchmig.codemods._unit_regions import (
     left_out,
     left_out_warning,
     primary_region,
+    same_region,
+    sequential,
+    timed_statements,
 )
 from benchmig.codemods._unit_syntax import (
     bound_names,
@@ -100,9 +103,17 @@ def _untimed(
     return kept[::-1]
 
 
-def _plan_block(ctx: FileContext, region: Region, pre: Sequence[cst.BaseStatement]) -> Plan:
+def _plan_block(
+    ctx: FileContext,
+    region: Region,
+    pre: Sequence[cst.BaseStatement],
+    group: Sequence[Region],
+) -> Plan:
+    """The plan of one region of a module-level block (``group``: the block's regions)."""
     scope = ctx.scopes[MODULE]
     b = Builder(ctx, scope)
+    b.elsewhere = {i for r in group if not same_region(r, region) for i in timed_statements(r)}
+    b.timed_ops = region.ops
     ops = op_codes(region.ops)
     parsers: set[str] = set()
     pre_statements(b, pre, ops, parsers)
@@ -150,7 +161,9 @@ def plan_module_units(ctx: FileContext) -> list[ModulePlan]:
         region = primary
         before = [s for s in body[:top] if _is_script(ctx, s)]
         pre = _untimed(before, timed, [body[top], *region.ops])
-        timed.update(id(s) for s in body[top : max(region.end, top + 1)])
+        group = [region, *sequential(by_top[top], region, ctx)]  # timings one after the other
+        for member in group:
+            timed.update(timed_statements(member) if len(member.path) == 1 else {id(body[top])})
         if leak is not None:
             plans.append(
                 (
@@ -166,11 +179,19 @@ def plan_module_units(ctx: FileContext) -> list[ModulePlan]:
             )
             continue
         try:
-            plan = _plan_block(ctx, region, pre)
-            others = left_out(by_top[top], region, ctx)
-            if others:
-                plan.warnings.append(left_out_warning(ctx, others))
-            plans.append((plan, script))
+            plan = _plan_block(ctx, region, pre, group)
+            # Further regions of the block (three timed loops in one sweep): a benchmark each
+            # where that is safe; the others are named in a warning.
+            extras, failed = [], []
+            for other in group[1:]:
+                try:
+                    extras.append(_plan_block(ctx, other, pre, group))
+                except Unsafe:
+                    failed.append(other)
+            failed += [r for r in left_out(by_top[top], region, ctx) if r.block is not region.block]
+            if failed:
+                plan.warnings.append(left_out_warning(ctx, failed))
+            plans.extend((p, script) for p in sorted([plan, *extras], key=lambda p: p.line))
         except Unsafe as exc:
             plans.append(
                 (

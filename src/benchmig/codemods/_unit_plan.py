@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,6 +134,10 @@ class Builder:
         self.wrappers: list[cst.With] = []
         self.var_keys: dict[str, str] = {}
         self.hardware_vars: set[str] = set()
+        # Statements other benchmarks of the scope time (not this one's setup), and this
+        # benchmark's own timed statements (what decides which of those it still needs).
+        self.elsewhere: set[int] = set()
+        self.timed_ops: Sequence[cst.BaseStatement] = ()
         self.alias: str | None = None
         self.warnings: list[str] = []
         self.imports: set[str] = set()

@@ -27,6 +27,7 @@ from benchmig.codemods._unit_regions import is_repeat_loop, repeat_count
 from benchmig.codemods._unit_syntax import (
     bound_names,
     find_all,
+    free_names,
     is_docstring,
     single_small,
     used_names,
@@ -254,6 +255,17 @@ def _pre(b: Builder, statement: cst.CSTNode, ops: set[str], parsers: set[str]) -
 def pre_statements(
     b: Builder, statements: Iterable[cst.CSTNode], ops: set[str], parsers: set[str]
 ) -> None:
-    """Move what the legacy code does before timing into setup (see the module docstring)."""
-    for statement in statements:
+    """Move what the legacy code does before timing into setup (see the module docstring);
+    what another benchmark of the scope times stays out unless this one needs a name it binds."""
+    listed = list(statements)
+    for index, statement in enumerate(listed):
+        if id(statement) in b.elsewhere and not _needed(b, statement, listed[index + 1 :]):
+            continue
         _pre(b, statement, ops, parsers)
+
+
+def _needed(b: Builder, statement: cst.CSTNode, after: Sequence[cst.CSTNode]) -> bool:
+    """Whether code after ``statement`` (outside other benchmarks) or the timed operation
+    reads a name it binds."""
+    rest = [s for s in after if id(s) not in b.elsewhere]
+    return bool(set(bound_names([statement])) & set(free_names([*rest, *b.timed_ops])))

@@ -41,6 +41,9 @@ __all__ = [
     "primary_region",
     "region_rank",
     "repeat_count",
+    "same_region",
+    "sequential",
+    "timed_statements",
     "timing_helpers",
 ]
 
@@ -286,11 +289,29 @@ def left_out(regions: Sequence[Region], taken: Region, ctx: FileContext) -> list
     return [
         r
         for r in regions
-        if r is not taken
+        if not same_region(r, taken)
         and region_rank(r, ctx) == rank
         and not _inside(r, taken)
         and not _inside(taken, r)
     ]
+
+
+def sequential(regions: Sequence[Region], taken: Region, ctx: FileContext) -> list[Region]:
+    """The :func:`left_out` regions in the same statement list as ``taken``: timings one after
+    the other (not alternatives in branches), each a benchmark of its own."""
+    return [r for r in left_out(regions, taken, ctx) if r.block is taken.block]
+
+
+def same_region(a: Region, b: Region) -> bool:
+    """Whether two regions (found by separate searches) start at the same statement."""
+    return a.block is b.block and a.start == b.start
+
+
+def timed_statements(region: Region) -> set[int]:
+    """Ids of the statements a region takes: its start, its operations and its end (the end
+    clock read or event record)."""
+    stop = region.end + 1 if region.kind in {"delta", "cuda_event"} else region.end
+    return {id(s) for s in region.block[region.start : stop]}
 
 
 def _inside(inner: Region, outer: Region) -> bool:
