@@ -358,3 +358,45 @@ def test_timing_inside_a_pytest_test_is_reported_as_such(tmp_path: Path) -> None
     (reason,) = unit.reasons[:1]
     assert reason.startswith("benchmarking/matmul_timing.py:9: test_bench_matmul is a test")
     assert "no timed region" not in " ".join(unit.reasons)
+
+
+OPTION_WITHOUT_DEFAULT = b"""\
+import argparse
+import time
+
+import numpy as np
+
+
+def bench(args, runs=10):
+    {check}
+    np.random.seed(args.seed)
+    a = np.random.rand(args.size, args.size)
+    start = time.perf_counter()
+    for _ in range(runs):
+        a @ a
+    print((time.perf_counter() - start) / runs)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=64)
+    parser.add_argument("--seed", type=int, default=None)
+    bench(parser.parse_args())
+"""
+
+
+def test_an_option_without_default_read_by_the_benchmark_is_named_in_a_warning() -> None:
+    # bench(parser.parse_args()) binds the namespace (before: `args = parser.parse_args()` in
+    # setup, where `parser` does not exist)
+    result = migrate(OPTION_WITHOUT_DEFAULT.replace(b"{check}", b"pass"), "no_default")
+    (outcome,) = result.outcomes
+    assert (outcome.tier, outcome.params) == ("native", {"size": [64]})
+    assert any("option --seed has no default" in w for w in outcome.warnings)
+    assert b"parse_args" not in result.output.split(b"class ", 1)[1].split(b"__main__")[0]
+
+
+def test_an_assert_that_fails_at_the_option_defaults_is_not_migrated() -> None:
+    script = OPTION_WITHOUT_DEFAULT.replace(b"{check}", b"assert args.seed is not None")
+    (outcome,) = migrate(script, "required_option").outcomes
+    assert outcome.tier == "manual"
+    assert any("`assert args.seed is not None` fails" in r for r in outcome.reasons)

@@ -31,6 +31,7 @@ class FileFacts:
     options: dict[str, ArgOption]
     resolve: QualNames
     imported_hardware: list[str]
+    main_guard: cst.If | None
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per file (provided by the context)."""
@@ -61,6 +62,15 @@ class FileFacts:
     def absl_names(self) -> set[str]:
         """Module names bound to absl's ``flags.FLAGS``."""
         result: set[str] = self.cached("absl_names", self._absl_names)
+        return result
+
+    def lasting_names(self) -> set[str]:
+        """Module names bound outside the ``__main__`` block: what a benchmark class can read
+        (the block is replaced, and a module loaded by the runner never runs it)."""
+        result: set[str] = self.cached(
+            "lasting_names",
+            lambda: set(bound_names([s for s in self.module.body if s is not self.main_guard])),
+        )
         return result
 
     def device_globals(self) -> dict[str, tuple[bool, cst.BaseExpression]]:

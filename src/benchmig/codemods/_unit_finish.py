@@ -238,14 +238,14 @@ def finish(b: Builder, plan: Plan, execute: list[cst.BaseStatement]) -> Plan:
     updated = [n for n in updated_names(execute) if n not in exec_free]
     exec_free += updated
     namespaces = [n for n in b.namespaces if n in exec_free or n in free_names(setup)]
-    bound = set(bound_names(setup)) | set(namespaces) | (set(updated) & b.ctx.module_names)
+    bound = set(bound_names(setup)) | set(namespaces) | (set(updated) & b.ctx.lasting_names())
     order = {name: index for index, name in enumerate(bound_names(setup))}
     stored = sorted((n for n in exec_free if n in bound), key=lambda n: order.get(n, -1))
     setup = dead_code(setup, set(stored))
     prefix = [b.namespace_statement(n) for n in namespaces if n in free_names(setup) or n in stored]
     setup = prefix + setup
     # Modules the plan imports itself (``asyncio`` for ``asyncio.run``) are defined too.
-    known = b.ctx.module_names | BUILTINS | {m.split(".", 1)[0] for m in b.imports}
+    known = b.ctx.lasting_names() | BUILTINS | {m.split(".", 1)[0] for m in b.imports}
     missing = _undefined(b, setup, set(known))
     if missing is not None:
         raise b.unsafe(None, f"setup needs `{missing}`, which only the legacy run defines")

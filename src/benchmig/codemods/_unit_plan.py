@@ -255,6 +255,12 @@ class Builder:
             if option.default_node is None:
                 raise self.unsafe(node, f"option {option.flag} has no default value")
             return option.default_node
+        if default is None and option.role not in {"storage", "count"}:
+            self.warn(
+                node,
+                f"option {option.flag} has no default: the benchmark passes None where the "
+                "legacy run got the value given on its command line; give the option a default",
+            )
         if (
             option.role in {"storage", "count"}
             or is_count_name(attr)

@@ -248,6 +248,13 @@ def _pre(b: Builder, statement: cst.CSTNode, ops: set[str], parsers: set[str]) -
     assert isinstance(statement, cst.BaseStatement)
     if not isinstance(statement, cst.FunctionDef | cst.ClassDef):
         check_movable(b, statement, "before the timed region")
+    small = single_small(statement)
+    if isinstance(small, cst.Assert) and b.value(small.test) is False:
+        raise b.unsafe(
+            statement,
+            f"`assert {code(small.test)}` fails with the options at their defaults (the legacy "
+            "run was given a value on the command line): give the option a default first",
+        )
     _record(b, statement)
     b.emit(translate(b, statement))
 
