@@ -400,3 +400,58 @@ def test_an_assert_that_fails_at_the_option_defaults_is_not_migrated() -> None:
     (outcome,) = migrate(script, "required_option").outcomes
     assert outcome.tier == "manual"
     assert any("`assert args.seed is not None` fails" in r for r in outcome.reasons)
+
+
+def test_a_repeat_loop_that_logs_its_index_is_still_a_repeat_loop() -> None:
+    script = b"""\\
+import time
+
+import numpy as np
+
+
+def bench(trials=8):
+    a = np.random.rand(64, 64)
+    times = []
+    for i in range(trials):
+        start = time.perf_counter()
+        a @ a
+        end = time.perf_counter()
+        times.append(end - start)
+        print(f"trial {i}: {end - start:.6f}s")
+    return sorted(times)[len(times) // 2]
+
+
+if __name__ == "__main__":
+    bench()
+"""
+    (outcome,) = migrate(script, "logged_trials").outcomes
+    assert (outcome.tier, outcome.settings, outcome.params) == ("native", {"repeats": 8}, {})
+
+
+def test_an_accelerator_sync_is_a_sync_not_the_operation() -> None:
+    script = b"""\\
+import time
+
+import numpy as np
+from deepspeed.accelerator import get_accelerator
+
+
+def bench(trials=8):
+    a = np.random.rand(64, 64)
+    for _ in range(trials):
+        get_accelerator().synchronize()
+        start = time.perf_counter()
+        a @ a
+        get_accelerator().synchronize()
+        end = time.perf_counter()
+        print(end - start)
+
+
+if __name__ == "__main__":
+    bench()
+"""
+    result = migrate(script, "accelerator_sync")
+    (outcome,) = result.outcomes
+    assert (outcome.tier, outcome.settings) == ("native", {"repeats": 8})
+    execute = result.output.split(b"def execute(self):", 1)[1].split(b"\n\n", 1)[0]
+    assert execute.strip() == b"return self.a @ self.a"

@@ -27,6 +27,7 @@ from benchmig.codemods._unit_vocab import (
     QualNames,
     is_clock_call,
     is_cuda_event,
+    is_logging_call,
     qualnames_of,
     without_progress_bar,
 )
@@ -95,11 +96,38 @@ def repeat_count(statement: cst.CSTNode, resolve: QualNames) -> cst.BaseExpressi
     target = statement.target
     if not isinstance(target, cst.Name):
         return None
-    if target.value != "_" and contains(
-        statement.body, lambda n: isinstance(n, cst.Name) and n.value == target.value
-    ):
+    if target.value != "_" and _reads(statement.body, target.value, resolve):
         return None
     return count.value
+
+
+def _reads(body: cst.BaseSuite, name: str, resolve: QualNames) -> bool:
+    """Whether code in ``body`` reads ``name``, log lines aside (``print(f"trial {i}")`` does
+    not make a repeat loop a sweep)."""
+    for line in find_all(body, lambda n: isinstance(n, cst.SimpleStatementLine)):
+        assert isinstance(line, cst.SimpleStatementLine)
+        small = single_small(line)
+        if isinstance(small, cst.Expr) and is_logging_call(small.value, resolve):
+            continue
+        if contains(line, lambda n: isinstance(n, cst.Name) and n.value == name):
+            return True
+    compounds = find_all(body, lambda n: isinstance(n, cst.BaseCompoundStatement))
+    return any(
+        contains(header, lambda n: isinstance(n, cst.Name) and n.value == name)
+        for statement in compounds
+        for header in _headers(statement)
+    )
+
+
+def _headers(statement: cst.CSTNode) -> list[cst.CSTNode]:
+    """The expressions a compound statement evaluates itself (tests, iterables, items)."""
+    if isinstance(statement, cst.If | cst.While):
+        return [statement.test]
+    if isinstance(statement, cst.For):
+        return [statement.iter, statement.target]
+    if isinstance(statement, cst.With):
+        return list(statement.items)
+    return []
 
 
 def is_repeat_loop(statement: cst.CSTNode, resolve: QualNames) -> bool:

@@ -167,9 +167,14 @@ def is_clock_call(node: cst.CSTNode, resolve: QualNames) -> bool:
 
 
 def is_sync_call(node: cst.CSTNode, resolve: QualNames, local_syncs: Collection[str]) -> bool:
-    """A device synchronisation: ``torch.cuda.synchronize()``, or a local sync-only helper."""
+    """A device synchronisation: ``torch.cuda.synchronize()``, any argument-free
+    ``.synchronize()`` (``get_accelerator().synchronize()``, a stream's or an event's), or a
+    local sync-only helper."""
     if not isinstance(node, cst.Call):
         return False
+    func = node.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "synchronize" and not node.args:
+        return True
     names = qualnames_of(node, resolve)
     if names & _SYNCS:
         return True
