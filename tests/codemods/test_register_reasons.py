@@ -455,3 +455,34 @@ if __name__ == "__main__":
     assert (outcome.tier, outcome.settings) == ("native", {"repeats": 8})
     execute = result.output.split(b"def execute(self):", 1)[1].split(b"\n\n", 1)[0]
     assert execute.strip() == b"return self.a @ self.a"
+
+
+def test_a_timing_helper_left_manual_says_why_when_the_file_has_nothing_else() -> None:
+    script = b"""\\
+import timeit
+
+import numpy as np
+
+
+def run_benchmark(func):
+    for size in [1024, 4096]:
+        x = np.random.rand(size)
+        with open(f"{size}.raw", "wb") as f:
+            f.write(x.tobytes())
+        start = timeit.default_timer()
+        for _ in range(10):
+            func(x)
+        print(func.__name__, size, timeit.default_timer() - start)
+
+
+def load_sum(x):
+    return x.sum()
+
+
+if __name__ == "__main__":
+    run_benchmark(load_sum)
+"""
+    result = migrate(script, "helper_writes")
+    (outcome,) = result.outcomes
+    assert outcome.tier == "manual"
+    assert "the code before the timed region writes files" in outcome.reasons[0]

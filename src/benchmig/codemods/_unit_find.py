@@ -32,7 +32,7 @@ from benchmig.codemods._unit_regions import (
 from benchmig.codemods._unit_syntax import block_module, find_all
 from benchmig.codemods._unit_vocab import qualnames_of
 
-__all__ = ["Unit", "attempt_chains", "chains", "find_units", "plan_unit"]
+__all__ = ["Unit", "attempt_chains", "chains", "find_units", "hidden_helper", "plan_unit"]
 
 MAX_CALL_SITES = 4
 _KINDS = {
@@ -246,7 +246,6 @@ def plan_unit(ctx: FileContext, unit: Unit) -> list[Plan]:
     if manual is not None:
         return [] if unit.secondary else [manual]  # one reason per scope is enough
     plans: list[Plan] = []
-    helper = unit.scope.name in ctx.cached("helpers", lambda: timing_helpers(ctx))
     skipped = [] if unit.secondary else _not_planned(ctx, unit)
     for chain in chains(ctx, unit.scope.name):
         plan = _secondary(ctx, unit, chain) if unit.secondary else _tiered(ctx, unit, chain)
@@ -264,9 +263,15 @@ def plan_unit(ctx: FileContext, unit: Unit) -> list[Plan]:
                 "are marked simulated and are not measurements"
             )
         plans.append(plan)
-    if helper and all(p.tier == "manual" for p in plans):
-        return []  # a timing helper no caller here gives an operation: not a benchmark
     return plans
+
+
+def hidden_helper(ctx: FileContext, unit: Unit, plans: Sequence[Plan]) -> bool:
+    """A timing helper whose every plan is manual (no caller here gives it an operation it can
+    take): not a benchmark of its own, so its plans are shown only when the file has no other
+    (they then say why nothing was migrated)."""
+    helpers = ctx.cached("helpers", lambda: timing_helpers(ctx))
+    return unit.scope.name in helpers and all(p.tier == "manual" for p in plans)
 
 
 def _callees(ctx: FileContext, scope: Scope) -> list[Scope]:

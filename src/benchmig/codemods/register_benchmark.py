@@ -45,7 +45,7 @@ from benchmig.codemods._support import (
 )
 from benchmig.codemods._unit_apply import apply_plans, name_plans
 from benchmig.codemods._unit_context import FileContext
-from benchmig.codemods._unit_find import find_units, plan_unit
+from benchmig.codemods._unit_find import find_units, hidden_helper, plan_unit
 from benchmig.codemods._unit_harness import plan_harness_sites
 from benchmig.codemods._unit_index import indexed
 from benchmig.codemods._unit_module import plan_module_units
@@ -122,11 +122,15 @@ class RegisterBenchmarkCommand(VisitorBasedCodemodCommand):
             facts = file_facts(self.context, tree)
             ctx.imported_hardware = imported_hardware(analysis, facts)
             plans: list[Plan] = []
+            hidden: list[Plan] = []  # of timing helpers: shown only if nothing else is planned
             for unit in find_units(ctx):
-                plans.extend(plan_unit(ctx, unit))
+                unit_plans = plan_unit(ctx, unit)
+                (hidden if hidden_helper(ctx, unit, unit_plans) else plans).extend(unit_plans)
             module_plans = plan_module_units(ctx)
             if not plans and not module_plans and analysis is not None:
                 plans.extend(self._delegated(ctx, analysis, facts))
+            if not plans and not module_plans:
+                plans.extend(hidden)
         plans.extend(p for p, _ in module_plans)
         name_plans(plans, module_name)
         self._record(plans)
