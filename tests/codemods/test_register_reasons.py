@@ -486,3 +486,39 @@ if __name__ == "__main__":
     (outcome,) = result.outcomes
     assert outcome.tier == "manual"
     assert "the code before the timed region writes files" in outcome.reasons[0]
+
+
+def test_cuda_events_given_as_parameters_form_a_region() -> None:
+    script = b"""\\
+import torch
+
+
+def timed_op(x, start_event, end_event, trials):
+    start_event.record()
+    for _ in range(trials):
+        torch.matmul(x, x)
+    end_event.record()
+    torch.cuda.synchronize()
+    print(start_event.elapsed_time(end_event) / trials)
+
+
+def run(trials=10):
+    x = torch.randn(256, 256, device="cuda")
+    start = torch.cuda.Event(enable_timing=True)
+    end = torch.cuda.Event(enable_timing=True)
+    timed_op(x, start, end, trials)
+
+
+if __name__ == "__main__":
+    run()
+"""
+    result = migrate(script, "given_events")
+    (outcome,) = result.outcomes
+    assert (outcome.tier, outcome.kind, outcome.settings) == (
+        "native",
+        "cuda_event",
+        {"repeats": 10},
+    )
+    assert (
+        b'hardware=["cuda"]' in result.output and b"Event(" not in result.output.split(b"class ")[1]
+    )

@@ -207,14 +207,29 @@ def _record_of(statement: cst.CSTNode) -> str | None:
 
 
 def _events(scope: Scope, ctx: FileContext) -> set[str]:
+    """Names of the scope's CUDA events: made here (``torch.cuda.Event(...)``), or given (a
+    parameter) and read with ``start.elapsed_time(end)``."""
     names: set[str] = set()
-    for node in find_all(block_module(scope.body), lambda n: isinstance(n, cst.Assign)):
+    module = block_module(scope.body)
+    for node in find_all(module, lambda n: isinstance(n, cst.Assign)):
         assert isinstance(node, cst.Assign)
         if is_cuda_event(node.value, ctx.resolve) and len(node.targets) == 1:
             target = node.targets[0].target
             if isinstance(target, cst.Name):
                 names.add(target.value)
+    for node in find_all(module, _is_elapsed_time):
+        assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+        pair = [node.func.value, *(a.value for a in node.args[:1])]
+        names.update(n.value for n in pair if isinstance(n, cst.Name))
     return names
+
+
+def _is_elapsed_time(node: cst.CSTNode) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "elapsed_time"
+    )
 
 
 def is_timer_with(statement: cst.CSTNode, ctx: FileContext) -> bool:
