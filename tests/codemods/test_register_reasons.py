@@ -522,3 +522,47 @@ if __name__ == "__main__":
     assert (
         b'hardware=["cuda"]' in result.output and b"Event(" not in result.output.split(b"class ")[1]
     )
+
+
+def test_a_timing_context_manager_is_no_unit_and_backward_on_a_setup_graph_is_unsafe() -> None:
+    script = b"""\\
+import contextlib
+
+import torch
+
+
+class Accelerator:
+    def Event(self, enable_timing=True):
+        return torch.cuda.Event(enable_timing=enable_timing)
+
+
+@contextlib.contextmanager
+def cuda_timer(results):
+    start = Accelerator().Event(enable_timing=True)
+    end = Accelerator().Event(enable_timing=True)
+    start.record()
+    yield
+    end.record()
+    results.append(start.elapsed_time(end))
+
+
+def benchmark():
+    fw, bw = [], []
+    for batch in [1, 2]:
+        x = torch.randn(batch, 64, requires_grad=True)
+        with cuda_timer(fw):
+            out = (x * 2).sum()
+        with cuda_timer(bw):
+            out.backward()
+    print(fw, bw)
+
+
+if __name__ == "__main__":
+    benchmark()
+"""
+    outcomes = migrate(script, "context_timer_helper").outcomes
+    assert [o.unit for o in outcomes] == ["benchmark", "benchmark"]
+    forward, backward = outcomes
+    assert forward.tier == "native"
+    assert backward.tier == "adapter"  # the scope's primary region: the adapter times it whole
+    assert "`out.backward()` on a graph built in setup" in backward.warnings[0]

@@ -77,7 +77,7 @@ def find_units(ctx: FileContext) -> list[Unit]:
             continue
         regions = find_regions(scope, ctx)
         region = primary_region(regions, ctx)
-        if region is not None:
+        if region is not None and not _times_a_with_block(region):
             units[scope.name] = Unit(scope, region, tuple(regions))
     for name in [n for n, u in units.items() if _incidental(ctx, u, units)]:
         del units[name]
@@ -94,6 +94,12 @@ def find_units(ctx: FileContext) -> list[Unit]:
         for r in sorted([u.region, *sequential(u.regions, u.region, ctx)], key=lambda r: r.line)
     ]
     return sorted(expanded, key=lambda u: (u.scope.line, u.region.line))
+
+
+def _times_a_with_block(region: Region) -> bool:
+    """A region around a ``yield``: a timing context manager (``@contextmanager def
+    cuda_timer()``), whose users' with-blocks are the measured code."""
+    return any(find_all(op, lambda n: isinstance(n, cst.Yield)) for op in region.ops)
 
 
 def _is_test(scope: Scope) -> bool:

@@ -17,6 +17,7 @@ from benchmig.codemods._unit_devices import cuda_only, hardcodes_cuda, runner_de
 from benchmig.codemods._unit_plan import Builder, Plan
 from benchmig.codemods._unit_syntax import (
     BUILTINS,
+    block_module,
     bound_names,
     clean_leading_lines,
     find_all,
@@ -192,6 +193,21 @@ def _is_config(node: cst.CSTNode) -> bool:
     )
 
 
+def _backward_of(execute: Sequence[cst.BaseStatement], stored: set[str]) -> str | None:
+    """A name set up once whose ``.backward()`` the timed code calls (without
+    ``retain_graph``): the runner calls ``execute()`` many times."""
+    for node in find_all(block_module(execute), lambda n: isinstance(n, cst.Call)):
+        assert isinstance(node, cst.Call)
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "backward"):
+            continue
+        owner = func.value
+        kept = any(a.keyword is not None and a.keyword.value == "retain_graph" for a in node.args)
+        if isinstance(owner, cst.Name) and owner.value in stored and not kept:
+            return owner.value
+    return None
+
+
 def _store(names: list[str]) -> tuple[list[cst.BaseStatement], dict[str, cst.BaseExpression]]:
     lines: list[cst.BaseStatement] = []
     replacements: dict[str, cst.BaseExpression] = {}
@@ -252,6 +268,13 @@ def finish(b: Builder, plan: Plan, execute: list[cst.BaseStatement]) -> Plan:
     outside = [n for n in exec_free if n not in stored and n not in known]
     if outside:
         raise b.unsafe(None, f"the timed code needs `{outside[0]}`, which is not defined in setup")
+    once = _backward_of(execute, set(stored))
+    if once is not None:
+        raise b.unsafe(
+            None,
+            f"the timed code runs `{once}.backward()` on a graph built in setup: the second "
+            "sample would fail (the graph is freed); time the forward and backward together",
+        )
     lines, replacements = _store(stored)
     rewriter = NameRewriter(replacements)
     plan.setup = _strip_first(setup + lines)
