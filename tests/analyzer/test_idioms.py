@@ -746,13 +746,21 @@ def test_a_script_running_itself_again_launches_no_other_script() -> None:
         subprocess.run([sys.executable, os.path.abspath(__file__)])
         subprocess.run([sys.executable, sys.argv[0], "--case", "2"])
         subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "other.py")])
+        cmd = [sys.executable, __file__] + sys.argv[1:]
+        subprocess.run(cmd, check=True)
         """
     )
     found = [
         (i.line, i.attrs["target"], i.attrs["launches_self"])
         for i in result.idioms_of("subprocess_launch")
     ]
-    assert found == [(2, None, True), (3, None, True), (4, None, True), (5, None, False)]
+    assert found == [
+        (2, None, True),
+        (3, None, True),
+        (4, None, True),
+        (5, None, False),
+        (7, None, True),
+    ]
 
 
 def test_simulation_random_metrics_and_switched_sleeps() -> None:

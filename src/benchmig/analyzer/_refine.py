@@ -111,6 +111,10 @@ def _is_own_path(state: FileState, node: ast.expr) -> bool:
 
 
 def _command_tokens(state: FileState, node: ast.expr) -> list[str]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):  # [exe, script] + args
+        return _command_tokens(state, node.left) + (
+            _command_tokens(state, node.right) or ["<expr>"]
+        )
     if isinstance(node, ast.List | ast.Tuple):
         tokens = []
         for element in node.elts:
