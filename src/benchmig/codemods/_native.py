@@ -157,7 +157,8 @@ def option_map(b: Builder, plan: Plan) -> dict[str, str]:
 def plan_native(ctx: FileContext, unit: Scope, region: Region, chain: Sequence[CallSite]) -> Plan:
     """The native plan of ``unit`` reached through ``chain`` (raises ``Unsafe``)."""
     b = Builder(ctx, unit)
-    others = left_out(find_regions(unit, ctx), region, ctx)
+    regions = ctx.cached(f"regions:{unit.name}", lambda: find_regions(unit, ctx))
+    others = left_out(regions, region, ctx)
     b.elsewhere = {i for other in others for i in timed_statements(other)}
     b.timed_ops = region.ops
     ops = op_codes(region.ops)
