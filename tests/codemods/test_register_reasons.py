@@ -566,3 +566,31 @@ if __name__ == "__main__":
     assert forward.tier == "native"
     assert backward.tier == "adapter"  # the scope's primary region: the adapter times it whole
     assert "`out.backward()` on a graph built in setup" in backward.warnings[0]
+
+
+def test_a_nested_timing_helper_given_a_lambda_is_a_timing_call() -> None:
+    script = b"""\\
+import timeit
+
+import numpy as np
+
+
+def main(it=100):
+    def avg_time(f, it):
+        return timeit.Timer(f).timeit(it) / it
+
+    a = np.random.rand(64, 64)
+    print(avg_time(lambda: a @ a, it) * 1000, "ms")
+
+
+if __name__ == "__main__":
+    main()
+"""
+    result = migrate(script, "nested_helper")
+    (outcome,) = result.outcomes
+    assert (outcome.tier, outcome.kind, outcome.settings) == (
+        "native",
+        "helper_call",
+        {"repeats": 100},
+    )
+    assert b"return self.a @ self.a" in result.output

@@ -17,7 +17,8 @@ __all__ = ["CallTiming", "timing_call"]
 
 _HELPER = re.compile(
     r"^(measure|bench|benchmark|time_?it|timed|time_fn|time_function|time_call|run_timed"
-    r"|measure_latency|profile_fn)\w*$",
+    r"|measure_latency|profile_fn)\w*$"
+    r"|^(avg|mean|median|min|get|cuda|gpu|cpu|wall)_(time|latency)s?(_(ms|us|ns|s|sec))?$",
     re.IGNORECASE,
 )
 _COUNT_KEYWORDS = ("n", "number", "iterations", "iters", "repeats", "runs", "times", "n_iter")
