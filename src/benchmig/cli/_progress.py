@@ -12,23 +12,28 @@ __all__ = ["ProgressLine"]
 
 class ProgressLine:
     """At most twice a second, rewritten in place on a terminal; elsewhere (a CI log, a pipe)
-    only the final count, on a line of its own, instead of a run of carriage returns."""
+    a line of its own at most every half minute, and the final count, instead of a run of
+    carriage returns."""
+
+    LOG_INTERVAL_S = 30.0
 
     def __init__(self, verb: str, quiet: bool) -> None:
         self.verb = verb
         self.quiet = quiet
-        self.last = 0.0
         self.terminal = sys.stderr.isatty()
+        self.last = 0.0 if self.terminal else time.monotonic()  # a log: no line at the start
 
     def update(self, done: int, total: int) -> None:
         """Show ``done`` of ``total`` (the last call has ``done == total``)."""
         final = done == total
         now = time.monotonic()
-        if self.quiet or (not final and (not self.terminal or now - self.last < 0.5)):
+        interval = 0.5 if self.terminal else self.LOG_INTERVAL_S
+        if self.quiet or (not final and now - self.last < interval):
             return
         self.last = now
         prefix = "\r" if self.terminal else ""
-        click.echo(f"{prefix}{self.verb} {done}/{total} files", err=True, nl=final)
+        text = f"{prefix}{self.verb} {done}/{total} files"
+        click.echo(text, err=True, nl=final or not self.terminal)
 
     def message(self, text: str) -> None:
         """A line of its own (an error), starting at the left margin even mid-progress."""
