@@ -594,3 +594,28 @@ if __name__ == "__main__":
         {"repeats": 100},
     )
     assert b"return self.a @ self.a" in result.output
+
+
+def test_a_large_constant_comprehension_is_not_written_out_as_a_literal() -> None:
+    script = b"""\\
+import time
+
+import numpy as np
+
+
+def bench(runs=10):
+    features = [[0.1 for _ in range(80)] for _ in range(3000)]
+    small = [i * 2 for i in range(4)]
+    a = np.array(features) + small[0]
+    start = time.perf_counter()
+    for _ in range(runs):
+        a.sum()
+    print(time.perf_counter() - start)
+
+
+if __name__ == "__main__":
+    bench()
+"""
+    output = migrate(script, "big_comprehension").output
+    assert b"features = [[0.1 for _ in range(80)] for _ in range(3000)]" in output
+    assert len(output) < 5000

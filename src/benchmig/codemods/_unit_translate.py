@@ -79,12 +79,32 @@ def keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
     return cst.Arg(value, keyword=cst.Name(name), equal=equal)
 
 
+_FOLD_LIMIT = 256  # values in a folded literal: a larger one stays the comprehension it was
+
+
 def _folded(original: cst.BaseExpression, updated: cst.BaseExpression) -> cst.BaseExpression:
-    """An expression that became constant once options were replaced by their defaults."""
+    """An expression that became constant once options were replaced by their defaults (not
+    when its value is large: ``[[0.1 for _ in range(80)] for _ in range(3000)]`` stays)."""
     if original is updated:
         return updated
     value = jsonable(Evaluator({}).value(updated))
-    return updated if value is UNKNOWN else literal(value)
+    if value is UNKNOWN or _size(value, _FOLD_LIMIT) > _FOLD_LIMIT:
+        return updated
+    return literal(value)
+
+
+def _size(value: object, limit: int) -> int:
+    """Values in ``value`` (nested lists and dicts counted through), up to about ``limit``."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, list):
+        return 1
+    total = 0
+    for item in value:
+        total += _size(item, limit - total)
+        if total > limit:
+            break
+    return total
 
 
 class Translator(cst.CSTTransformer):
