@@ -35,6 +35,7 @@ from benchmig.codemods._unit_plan import (
 from benchmig.codemods._unit_syntax import (
     block_module,
     find_all,
+    method_call,
     self_attribute,
     single_small,
     used_names,
@@ -199,7 +200,7 @@ def _value_binding(
         b.hardware_vars.add(name)
         b.env[name] = UNKNOWN
         return hardware_ref()
-    if isinstance(value, Namespace) or _parses_args(node):  # bench(parser.parse_args())
+    if isinstance(value, Namespace) or method_call(node, "parse_args"):  # bench(p.parse_args())
         b.bind_namespace(name)
         return None
     if isinstance(value, ParamRef | ObjectValue | Opaque):
@@ -221,11 +222,6 @@ def _value_binding(
     key = b.add_param(name, [data], dest)
     b.var_keys[name] = key
     return config_ref(key)
-
-
-def _parses_args(node: cst.BaseExpression) -> bool:
-    func = node.func if isinstance(node, cst.Call) else None
-    return isinstance(func, cst.Attribute) and func.attr.value == "parse_args"
 
 
 def _emit_bindings(b: Builder, bindings: list[tuple[str, cst.BaseExpression]]) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from benchmig.codemods._unit_plan import Builder
-from benchmig.codemods._unit_syntax import block_module, free_names
+from benchmig.codemods._unit_syntax import block_module, free_names, method_call
 
 __all__ = ["cuda_only", "hardcodes_cuda", "runner_devices"]
 
@@ -80,7 +80,7 @@ class _HardCodedCuda(cst.CSTVisitor):
 
 def _is_cuda(node: cst.CSTNode) -> bool:
     if isinstance(node, cst.Call):
-        return isinstance(node.func, cst.Attribute) and node.func.attr.value == "cuda"
+        return method_call(node, "cuda")
     if isinstance(node, cst.SimpleString):
         value = node.evaluated_value
         return isinstance(value, str) and _CUDA_STRING.fullmatch(value) is not None

@@ -13,7 +13,7 @@ import libcst as cst
 
 from benchmig.codemods._params import ArgOption
 from benchmig.codemods._unit_eval import Namespace
-from benchmig.codemods._unit_syntax import bound_names, find_all, single_small
+from benchmig.codemods._unit_syntax import bound_names, find_all, method_call, single_small
 from benchmig.codemods._unit_vocab import (
     DEVICE_NAMES,
     QualNames,
@@ -122,7 +122,7 @@ class FileFacts:
                 value = node.evaluated_value
                 if isinstance(value, str):
                     found.append(_KNOWN[_device_kind(value)])
-            elif _is_method_call(node, "cuda"):
+            elif method_call(node, "cuda"):
                 found.append("cuda")
             else:
                 found.extend(hardware_in_text(" ".join(qualnames_of(node, self.resolve))))
@@ -198,17 +198,9 @@ def _device_kind(value: str) -> str:
     return value.lower().split(":", 1)[0]
 
 
-def _is_method_call(node: cst.CSTNode, name: str) -> bool:
-    return (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value == name
-    )
-
-
 def _hardware_node(node: cst.CSTNode) -> bool:
     """A device string (``"cuda:0"``), a ``.cuda()`` call or an ``is_available()`` check."""
     if isinstance(node, cst.SimpleString):
         value = node.evaluated_value
         return isinstance(value, str) and _device_kind(value) in _KNOWN
-    return _is_method_call(node, "is_available") or _is_method_call(node, "cuda")
+    return method_call(node, "is_available") or method_call(node, "cuda")

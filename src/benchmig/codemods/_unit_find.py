@@ -20,8 +20,8 @@ from benchmig.codemods._unit_metrics import simulation_lines
 from benchmig.codemods._unit_plan import Plan, Unsafe
 from benchmig.codemods._unit_regions import (
     Region,
+    elsewhere_in_scope,
     find_regions,
-    left_out,
     left_out_warning,
     primary_region,
     region_rank,
@@ -193,13 +193,6 @@ def _tiered(ctx: FileContext, unit: Unit, chain: list[CallSite]) -> Plan:
     return plan
 
 
-def _not_planned(ctx: FileContext, unit: Unit) -> list[Region]:
-    """Regions ranked like the unit's that get no benchmark: not in the same statement list
-    (alternatives in branches, a timing in another loop)."""
-    sequence = {id(r) for r in sequential(unit.regions, unit.region, ctx)}
-    return [r for r in left_out(unit.regions, unit.region, ctx) if id(r) not in sequence]
-
-
 def _secondary(ctx: FileContext, unit: Unit, chain: list[CallSite]) -> Plan:
     """A further timed region of a scope: native, or manual (an adapter would run the whole
     scope, which the scope's primary benchmark does already)."""
@@ -252,7 +245,7 @@ def plan_unit(ctx: FileContext, unit: Unit) -> list[Plan]:
     if manual is not None:
         return [] if unit.secondary else [manual]  # one reason per scope is enough
     plans: list[Plan] = []
-    skipped = [] if unit.secondary else _not_planned(ctx, unit)
+    skipped = [] if unit.secondary else elsewhere_in_scope(unit.regions, unit.region, ctx)
     for chain in chains(ctx, unit.scope.name):
         plan = _secondary(ctx, unit, chain) if unit.secondary else _tiered(ctx, unit, chain)
         if skipped and plan.tier == "native":

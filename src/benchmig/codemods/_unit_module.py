@@ -23,8 +23,8 @@ from benchmig.codemods._unit_plan import Builder, Plan, Unsafe
 from benchmig.codemods._unit_pre import pre_statements
 from benchmig.codemods._unit_regions import (
     Region,
+    elsewhere_in_scope,
     find_regions,
-    left_out,
     left_out_warning,
     primary_region,
     same_region,
@@ -188,7 +188,7 @@ def plan_module_units(ctx: FileContext) -> list[ModulePlan]:
                     extras.append(_plan_block(ctx, other, pre, group))
                 except Unsafe:
                     failed.append(other)
-            failed += [r for r in left_out(by_top[top], region, ctx) if r.block is not region.block]
+            failed += elsewhere_in_scope(by_top[top], region, ctx)
             if failed:
                 plan.warnings.append(left_out_warning(ctx, failed))
             plans.extend((p, script) for p in sorted([plan, *extras], key=lambda p: p.line))

@@ -21,6 +21,7 @@ from benchmig.codemods._unit_syntax import (
     contains,
     find_all,
     inner_blocks,
+    method_call,
     single_small,
 )
 from benchmig.codemods._unit_vocab import (
@@ -34,6 +35,7 @@ from benchmig.codemods._unit_vocab import (
 
 __all__ = [
     "Region",
+    "elsewhere_in_scope",
     "find_regions",
     "is_repeat_loop",
     "is_timer_with",
@@ -217,19 +219,11 @@ def _events(scope: Scope, ctx: FileContext) -> set[str]:
             target = node.targets[0].target
             if isinstance(target, cst.Name):
                 names.add(target.value)
-    for node in find_all(module, _is_elapsed_time):
+    for node in find_all(module, lambda n: method_call(n, "elapsed_time")):
         assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
         pair = [node.func.value, *(a.value for a in node.args[:1])]
         names.update(n.value for n in pair if isinstance(n, cst.Name))
     return names
-
-
-def _is_elapsed_time(node: cst.CSTNode) -> bool:
-    return (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value == "elapsed_time"
-    )
 
 
 def is_timer_with(statement: cst.CSTNode, ctx: FileContext) -> bool:
@@ -343,6 +337,12 @@ def sequential(regions: Sequence[Region], taken: Region, ctx: FileContext) -> li
     """The :func:`left_out` regions in the same statement list as ``taken``: timings one after
     the other (not alternatives in branches), each a benchmark of its own."""
     return [r for r in left_out(regions, taken, ctx) if r.block is taken.block]
+
+
+def elsewhere_in_scope(regions: Sequence[Region], taken: Region, ctx: FileContext) -> list[Region]:
+    """The :func:`left_out` regions in other statement lists than ``taken`` (alternatives in
+    branches, a timing in another loop): no benchmark of their own, named in a warning."""
+    return [r for r in left_out(regions, taken, ctx) if r.block is not taken.block]
 
 
 def same_region(a: Region, b: Region) -> bool:

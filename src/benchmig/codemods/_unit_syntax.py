@@ -20,6 +20,7 @@ __all__ = [
     "free_names",
     "inner_blocks",
     "is_docstring",
+    "method_call",
     "self_attribute",
     "single_small",
     "target_names",
@@ -28,6 +29,15 @@ __all__ = [
 ]
 
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__"}
+
+
+def method_call(node: cst.CSTNode, name: str) -> bool:
+    """``<anything>.name(...)``: a call of a method (or module function) called ``name``."""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == name
+    )
 
 
 def self_attribute(node: cst.CSTNode) -> str | None:

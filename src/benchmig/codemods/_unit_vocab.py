@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection
 import libcst as cst
 
 from benchmig.analyzer._progress import progress_kind
+from benchmig.codemods._unit_syntax import method_call
 
 __all__ = [
     "CLOCKS",
@@ -172,8 +173,7 @@ def is_sync_call(node: cst.CSTNode, resolve: QualNames, local_syncs: Collection[
     local sync-only helper."""
     if not isinstance(node, cst.Call):
         return False
-    func = node.func
-    if isinstance(func, cst.Attribute) and func.attr.value == "synchronize" and not node.args:
+    if method_call(node, "synchronize") and not node.args:
         return True
     names = qualnames_of(node, resolve)
     if names & _SYNCS:
