@@ -3,7 +3,7 @@
 Usage::
 
     python perf/analyzer_scale.py PATH [--jobs N] [--libcst sample|full|none] [--rounds N]
-        [--json OUT]
+        [--pure-python] [--json OUT]
 
 Measures, on the files discovery finds under PATH:
 
@@ -14,6 +14,8 @@ Measures, on the files discovery finds under PATH:
   processes at once (half each: what two cores give a parse-only job on this machine). The
   machine's speed drifts by tens of percent within minutes, so the cold ratio reported is the
   median of the rounds' ratios, each measured within a minute;
+* ``--pure-python``: in each round, also a cold analysis with ``BENCHMIG_PURE_PYTHON=1``
+  (without the optional C module), next to the other;
 * peak RSS of this process and of its worker processes (``resource.getrusage``);
 * files/s and MB/s of the cold run;
 * LibCST: ``python -m libcst.tool codemod`` running the no-op command over the tree (``full``),
@@ -111,50 +113,78 @@ def _split_ast_pass(paths: list[str]) -> float:
             os.unlink(name)
 
 
-def _cold_apart(root: Path, jobs: int | None) -> tuple[float, float]:
-    """A cold analysis (empty cache) in a fresh interpreter: (wall s, CPU s of all processes)."""
+def _cold_apart(root: Path, jobs: int | None, pure: bool = False) -> tuple[float, float]:
+    """A cold analysis (empty cache) in a fresh interpreter: (wall s, CPU s of all processes).
+
+    ``pure``: with ``BENCHMIG_PURE_PYTHON=1``, i.e. without the optional C module.
+    """
+    environment = dict(os.environ)
+    environment.pop("BENCHMIG_PURE_PYTHON", None)
+    if pure:
+        environment["BENCHMIG_PURE_PYTHON"] = "1"
     with tempfile.TemporaryDirectory(prefix="benchmig-cold-") as tmp:
         command = [sys.executable, __file__, str(root), "--cold-run", str(Path(tmp) / "cache")]
         if jobs is not None:
             command += ["--jobs", str(jobs)]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        done = subprocess.run(command, capture_output=True, text=True, check=True, env=environment)
     wall, cpu = json.loads(done.stdout.strip().splitlines()[-1])
     return float(wall), float(cpu)
 
 
-def _rounds(root: Path, jobs: int | None, paths: list[str], count: int) -> dict[str, Any]:
+def _rounds(
+    root: Path, jobs: int | None, paths: list[str], count: int, pure: bool = False
+) -> dict[str, Any]:
     """``count`` rounds of (cold analysis, ``ast`` pass) in alternating order, plus a split
-    ``ast`` pass per round; the ratios are per round, and their median."""
+    ``ast`` pass per round; the ratios are per round, and their median.
+
+    ``pure``: each round also runs a cold analysis without the C module, right after the
+    other (the order alternating too), to show what the C passes save on the same machine.
+    """
     rounds: list[dict[str, Any]] = []
     for number in range(count):
         load = round(os.getloadavg()[0], 2)
+        pure_s = pure_cpu = 0.0
         if number % 2 == 0:
             cold_s, cold_cpu = _cold_apart(root, jobs)
+            if pure:
+                pure_s, pure_cpu = _cold_apart(root, jobs, pure=True)
             ast_s = _ast_pass_apart(paths)[0]
         else:
             ast_s = _ast_pass_apart(paths)[0]
+            if pure:
+                pure_s, pure_cpu = _cold_apart(root, jobs, pure=True)
             cold_s, cold_cpu = _cold_apart(root, jobs)
         split_s = _split_ast_pass(paths)
-        rounds.append(
-            {
-                "load_average": load,
-                "order": "cold, ast" if number % 2 == 0 else "ast, cold",
-                "ast_pass_s": round(ast_s, 2),
-                "cold_s": round(cold_s, 2),
-                "cold_cpu_s": round(cold_cpu, 2),
-                "two_ast_processes_s": round(split_s, 2),
-                "cold_vs_ast": round(cold_s / ast_s, 3),
-                "two_ast_processes_vs_ast": round(split_s / ast_s, 3),
+        figures = {
+            "load_average": load,
+            "order": "cold, ast" if number % 2 == 0 else "ast, cold",
+            "ast_pass_s": round(ast_s, 2),
+            "cold_s": round(cold_s, 2),
+            "cold_cpu_s": round(cold_cpu, 2),
+            "two_ast_processes_s": round(split_s, 2),
+            "cold_vs_ast": round(cold_s / ast_s, 3),
+            "two_ast_processes_vs_ast": round(split_s / ast_s, 3),
+        }
+        if pure:
+            figures |= {
+                "pure_python_cold_s": round(pure_s, 2),
+                "pure_python_cold_cpu_s": round(pure_cpu, 2),
+                "pure_python_cold_vs_ast": round(pure_s / ast_s, 3),
+                "cold_vs_pure_python": round(cold_s / pure_s, 3),
             }
-        )
+        rounds.append(figures)
         print(json.dumps(rounds[-1]), file=sys.stderr, flush=True)
-    return {
+    summary: dict[str, Any] = {
         "rounds": rounds,
         "cold_vs_ast_median": round(statistics.median(r["cold_vs_ast"] for r in rounds), 3),
         "two_ast_processes_vs_ast_median": round(
             statistics.median(r["two_ast_processes_vs_ast"] for r in rounds), 3
         ),
     }
+    if pure:
+        for key in ("pure_python_cold_vs_ast", "cold_vs_pure_python"):
+            summary[f"{key}_median"] = round(statistics.median(r[key] for r in rounds), 3)
+    return summary
 
 
 def _libcst_sample(paths: list[str], sizes: list[int], budget: int) -> dict[str, Any]:
@@ -221,7 +251,12 @@ def _timed_analysis(
 
 
 def measure(
-    root: Path, jobs: int | None, libcst_mode: str, sample_bytes: int, rounds: int = 0
+    root: Path,
+    jobs: int | None,
+    libcst_mode: str,
+    sample_bytes: int,
+    rounds: int = 0,
+    pure: bool = False,
 ) -> dict[str, Any]:
     """Run every measurement on ``root`` and return the figures."""
     from benchmig.analyzer import discover, write_analysis
@@ -275,7 +310,7 @@ def measure(
         "worker_crashes": analysis.stats.worker_crashes,
     }
     if rounds > 0:
-        figures["rounds"] = _rounds(root, jobs, paths, rounds)
+        figures["rounds"] = _rounds(root, jobs, paths, rounds, pure)
     if libcst_mode == "sample":
         lib = _libcst_sample(paths, sizes, sample_bytes)
         one_core = total / 1e6 / lib["mb_per_s_one_core"]
@@ -301,6 +336,11 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--rounds", type=int, default=0, help="extra back-to-back rounds")
     parser.add_argument("--ast-pass", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--pure-python",
+        action="store_true",
+        help="in each round, also a cold analysis without the optional C module",
+    )
     parser.add_argument("--cold-run", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ast_pass is not None:  # the baseline, run by _ast_pass_apart
@@ -310,7 +350,14 @@ def main() -> int:
         wall, (own, kids), _ = _timed_analysis(args.path.resolve(), args.jobs, args.cold_run)
         print(json.dumps([wall, own + kids]))
         return 0
-    figures = measure(args.path.resolve(), args.jobs, args.libcst, args.sample_bytes, args.rounds)
+    figures = measure(
+        args.path.resolve(),
+        args.jobs,
+        args.libcst,
+        args.sample_bytes,
+        args.rounds,
+        args.pure_python,
+    )
     text = json.dumps(figures, indent=2)
     print(text)
     print(
@@ -323,6 +370,12 @@ def main() -> int:
             f"rounds: cold {figures['rounds']['cold_vs_ast_median']}x ast (median), two ast "
             f"processes {figures['rounds']['two_ast_processes_vs_ast_median']}x ast (median)"
         )
+        if "cold_vs_pure_python_median" in figures["rounds"]:
+            print(
+                f"rounds: pure Python cold {figures['rounds']['pure_python_cold_vs_ast_median']}x "
+                f"ast (median); cold with the C module "
+                f"{figures['rounds']['cold_vs_pure_python_median']}x pure Python (median)"
+            )
     if args.json is not None:
         args.json.write_text(text + "\n")
     return 0

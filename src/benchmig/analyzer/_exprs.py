@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmig.analyzer._calls import handle_call
+from benchmig.analyzer._compiled import speedups
 from benchmig.analyzer._complexity import expression_decisions
 from benchmig.analyzer._idioms import hardware_strings
 from benchmig.analyzer._literals import source
@@ -86,9 +87,22 @@ class ExpressionWalker:
 
     def walk(self, root: ast.AST) -> None:
         """Visit ``root`` and everything below it."""
-        leaves = _LEAVES
-        if root.__class__ in leaves:  # a bare name or constant: nothing to visit
+        if root.__class__ in _LEAVES:  # a bare name or constant: nothing to visit
             return
+        if _expression_nodes is None:
+            self._traverse(root)
+            return
+        # The same visits in the same order, the traversal in C (about 4x faster): handlers
+        # only record facts, so calling them after the traversal changes nothing.
+        visits = _expression_nodes(
+            root, _TABLE, _learn, _LEAF_TYPES, ast.Attribute, _VERSION_ATTRS, _ATTRIBUTE
+        )
+        for handler, node in visits:
+            handler(self, node)
+
+    def _traverse(self, root: ast.AST) -> None:
+        """The traversal in Python, calling each handler as its node is reached."""
+        leaves = _LEAVES
         table = _TABLE
         attribute = ast.Attribute
         stack: list[Any] = [root]
@@ -287,6 +301,10 @@ class ExpressionWalker:
         if contains_random(self.state, value):
             emit_simulation(self.state, where, f"random value for {target!r}", target)
 
+
+_ATTRIBUTE: Handler = ExpressionWalker._attribute  # what a chain's version link is given to
+_LEAF_TYPES = tuple(_LEAVES)
+_expression_nodes = speedups.expression_nodes if speedups is not None else None
 
 _HANDLERS: dict[type, Handler] = {
     ast.Call: ExpressionWalker._call,
