@@ -114,3 +114,19 @@ def test_python_legacy_script_still_works(tmp_path: Path) -> None:
     )
     assert helped.returncode == 0
     assert "--batch-sizes" in helped.stdout and "Batch size sweep" in helped.stdout
+
+
+@pytest.mark.slow
+def test_the_script_still_runs_what_stayed_manual(tmp_path: Path) -> None:
+    case = next(c for c in RUNNABLE if c.name == "manual_unit_in_main")
+    path = tmp_path / "manual_unit_in_main.py"
+    path.write_bytes(case.expected)
+    done = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    benchmark = next(i for i, line in enumerate(lines) if "manual_unit_in_main.bench_sum" in line)
+    snippets = [i for i, line in enumerate(lines) if line.startswith("snippet ")]
+    assert len(snippets) == 1 and snippets[0] > benchmark  # time_snippet(5), after the table
+    assert not any(line.startswith("sum ") for line in lines)  # legacy bench_sum() is gone

@@ -619,3 +619,72 @@ if __name__ == "__main__":
     output = migrate(script, "big_comprehension").output
     assert b"features = [[0.1 for _ in range(80)] for _ in range(3000)]" in output
     assert len(output) < 5000
+
+
+MIXED_SCRIPT = b"""\
+import time
+
+
+def bench_sort(size=100):
+    data = list(range(size, 0, -1))
+    times = []
+    for _ in range(10):
+        start = time.perf_counter()
+        sorted(data)
+        times.append(time.perf_counter() - start)
+    print(min(times))
+
+
+def bench_eval(runs=10):
+    start = time.perf_counter()
+    for _ in range(runs):
+        eval("1 + 1")
+    print((time.perf_counter() - start) / runs)
+
+
+bench_sort()
+for runs in (5, 10):
+    bench_eval(runs)
+for size in (10, 20):
+    bench_sort(size)
+    bench_eval(size)
+"""
+
+
+def test_a_script_without_a_guard_keeps_running_its_manual_units() -> None:
+    result = migrate(MIXED_SCRIPT, "mixed_drivers")
+    tiers = {o.unit: o.tier for o in result.outcomes}
+    assert tiers == {"bench_sort": "native", "bench_eval": "manual"}
+    module = cst.parse_module(result.output)
+    (guard,) = [s for s in module.body if isinstance(s, cst.If)]
+    body = module.code_for_node(guard)
+    # The driver that only runs the manual unit moves into the guard, after the benchmarks;
+    # the one that also runs the migrated bench_sort (its legacy measurement) does not.
+    assert "for runs in (5, 10):\n        bench_eval(runs)" in body
+    assert "for size in (10, 20)" not in result.output.decode()
+    assert body.index("run_legacy_main(") < body.index("bench_eval(runs)")
+    assert body.rstrip().endswith("raise SystemExit(exit_status)")
+    (manual,) = [o for o in result.outcomes if o.tier == "manual"]
+    kept, dropped = manual.warnings
+    assert "mixed_drivers.py:22: `for runs in (5, 10):` stays in the new `__main__`" in kept
+    assert "mixed_drivers.py:24: `for size in (10, 20):`" in dropped
+    assert "no longer run by the script: it also runs a migrated unit" in dropped
+    assert migrate(result.output, "mixed_drivers").skipped
+
+
+def test_a_manual_entry_function_that_runs_a_migrated_unit_is_not_kept() -> None:
+    source = MIXED_SCRIPT.replace(
+        b"bench_sort()\n", b"def main():\n    bench_sort()\n    bench_eval()\n\n\nmain()\n"
+    ).replace(b"for size in (10, 20):\n    bench_sort(size)\n    bench_eval(size)\n", b"")
+    result = migrate(source, "mixed_main")
+    tiers = {o.unit: o.tier for o in result.outcomes}
+    assert tiers["bench_sort"] == "native" and tiers["bench_eval"] == "manual"
+    text = result.output.decode()
+    assert "\nmain()" not in text and "    main()" not in text  # it would rerun bench_sort()
+    assert "    for runs in (5, 10):\n        bench_eval(runs)" in text
+    (manual,) = [o for o in result.outcomes if o.tier == "manual"]
+    assert any(
+        "`main()` (which runs `bench_eval`, left manual) is no longer run by the script: it also "
+        "runs a migrated unit" in warning
+        for warning in manual.warnings
+    )

@@ -201,15 +201,20 @@ def render_main(
     options: Mapping[str, str],
     module: cst.Module,
     names: Mapping[str, str],
+    into: str | None = None,
 ) -> cst.BaseStatement:
-    """``raise SystemExit(run_legacy_main([...], options={...}, description=__doc__))``."""
+    """``raise SystemExit(run_legacy_main([...], options={...}, description=__doc__))``, or
+    with ``into``, ``<into> = run_legacy_main(...)`` (code that runs before the exit)."""
     i, nl = module.default_indent, module.default_newline
-    lines = ["raise SystemExit(", f"{i}{names['run_legacy_main']}(", f"{i}{i}["]
-    lines += [f"{i}{i}{i}{py(name)}," for name in benchmarks]
-    lines.append(f"{i}{i}],")
+    call = names["run_legacy_main"]
+    arguments = [f"{i}[", *(f"{i}{i}{py(name)}," for name in benchmarks), f"{i}],"]
     if options:
-        lines.append(f"{i}{i}options={{")
-        lines += [f"{i}{i}{i}{py(flag)}: {py(key)}," for flag, key in options.items()]
-        lines.append(f"{i}{i}}},")
-    lines += [f"{i}{i}description=__doc__,", f"{i})", ")"]
+        arguments.append(f"{i}options={{")
+        arguments += [f"{i}{i}{py(flag)}: {py(key)}," for flag, key in options.items()]
+        arguments.append(f"{i}}},")
+    arguments.append(f"{i}description=__doc__,")
+    if into is None:
+        lines = ["raise SystemExit(", f"{i}{call}(", *(i + a for a in arguments), f"{i})", ")"]
+    else:
+        lines = [f"{into} = {call}(", *arguments, ")"]
     return cst.parse_statement(nl.join(lines) + nl, config=module.config_for_parsing)

@@ -9,6 +9,7 @@ migrated module is imported; module-level timed blocks leave the module.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
@@ -120,23 +121,119 @@ def _options(plans: Sequence[Plan]) -> dict[str, str]:
     return options
 
 
+def _called_names(node: cst.CSTNode) -> list[str]:
+    """The names ``node`` calls directly (``f(...)``), in order, once each."""
+    calls = find_all(node, lambda n: isinstance(n, cst.Call))
+    funcs = (c.func for c in calls if isinstance(c, cst.Call))
+    return list(dict.fromkeys(f.value for f in funcs if isinstance(f, cst.Name)))
+
+
+def _reached(ctx: FileContext, names: Sequence[str]) -> set[str]:
+    """``names`` and every module-level function they call, directly or through others."""
+    reached: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        scope = ctx.scopes.get(name)
+        if scope is not None and scope.cls is None and name.isidentifier():
+            pending += _called_names(scope.node)
+    return reached
+
+
+def _manual_calls(
+    ctx: FileContext, plans: Sequence[Plan], entry: Sequence[cst.BaseStatement]
+) -> list[cst.BaseStatement]:
+    """The statements of the legacy entry point (the ``__main__`` block, or the top-level
+    drivers of a script without one) that run units which stayed manual: they stay in the new
+    ``__main__`` block, after the migrated benchmarks, so the script still runs them.
+
+    A statement stays only if it calls no migrated unit (that would run the legacy measurement
+    too) and reads nothing the old entry point bound (``bench_save(args.n)`` after
+    ``args = parser.parse_args()``); otherwise the manual plan gets a warning saying that the
+    script no longer runs it.
+    """
+    functions = {p.unit: p for p in plans if p.unit.isidentifier() and p.unit in ctx.scopes}
+    manual = {name: p for name, p in functions.items() if p.tier == "manual"}
+    if not manual or not entry:
+        return []
+    migrated = {name for name, p in functions.items() if p.tier != "manual"}
+    available = (ctx.lasting_names() - set(bound_names(entry))) | _BUILTIN_NAMES
+    kept: list[cst.BaseStatement] = []
+    for statement in entry:
+        # Directly or through the local functions it calls (``main()`` calling them).
+        reached = _reached(ctx, _called_names(statement))
+        runs = [plan for name, plan in manual.items() if name in reached]
+        if not runs:
+            continue
+        code = cst.Module([]).code_for_node(statement).strip().splitlines()[0][:60]
+        where = f"{ctx.path}:{ctx.line_of(statement)}"
+        names = ", ".join(f"`{p.unit}`" for p in runs)
+        missing = sorted(set(free_names([statement])) - available)
+        runs_migrated = bool(reached & migrated)  # it would run a legacy measurement again
+        if runs_migrated or missing:
+            why = (
+                "it also runs a migrated unit"
+                if runs_migrated
+                else f"it reads {', '.join(missing)} of the old entry point"
+            )
+            message = (
+                f"{where}: `{code}` (which runs {names}, left manual) is no longer run by the "
+                f"script: {why}; run it by hand or migrate it"
+            )
+        else:
+            kept.append(statement)
+            message = (
+                f"{where}: `{code}` stays in the new `__main__` block ({names} left manual): "
+                "the script runs it after the migrated benchmarks"
+            )
+        for plan in runs:
+            plan.warnings.append(message)
+    return kept
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _status_name(ctx: FileContext, kept: Sequence[cst.BaseStatement]) -> str:
+    taken = ctx.module_names | set(used_names(kept)) | set(bound_names(kept))
+    name, index = "exit_status", 2
+    while name in taken:
+        name, index = f"exit_status_{index}", index + 1
+    return name
+
+
 def _guard(
-    ctx: FileContext, plans: Sequence[Plan], module: cst.Module, names: Mapping[str, str]
+    ctx: FileContext,
+    plans: Sequence[Plan],
+    module: cst.Module,
+    names: Mapping[str, str],
+    manual: Sequence[cst.BaseStatement] = (),
 ) -> cst.If:
-    main = render_main([p.name for p in plans], _options(plans), module, names)
+    """The new ``__main__`` block: the migrated benchmarks, then what runs manual units."""
+    benchmarks, options = [p.name for p in plans], _options(plans)
+    if manual:
+        status = _status_name(ctx, manual)
+        run = render_main(benchmarks, options, module, names, into=status)
+        leave = cst.parse_statement(
+            f"raise SystemExit({status}){module.default_newline}", config=module.config_for_parsing
+        )
+        body: list[cst.BaseStatement] = [run, *manual, leave]
+    else:
+        body = [render_main(benchmarks, options, module, names)]
     guard = ctx.main_guard
     if guard is not None and isinstance(guard.body, cst.IndentedBlock):
         lines = _spaced(guard.leading_lines)
-        return guard.with_changes(body=guard.body.with_changes(body=[main]), leading_lines=lines)
+        return guard.with_changes(body=guard.body.with_changes(body=body), leading_lines=lines)
     nl = module.default_newline
     parsed = cst.parse_statement(
         f'if __name__ == "__main__":{nl}{module.default_indent}pass{nl}',
         config=module.config_for_parsing,
     )
     assert isinstance(parsed, cst.If) and isinstance(parsed.body, cst.IndentedBlock)
-    return parsed.with_changes(
-        body=parsed.body.with_changes(body=[main]), leading_lines=_spaced(())
-    )
+    return parsed.with_changes(body=parsed.body.with_changes(body=body), leading_lines=_spaced(()))
 
 
 def _spaced(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
@@ -163,9 +260,15 @@ def apply_plans(
         render_class(p, class_name(p.unit, ctx.module_name, taken), ctx.path, module, names)
         for p in active
     ]
-    guard = _guard(ctx, active, module, names)
     kept = [s for s in module.body if id(s) not in removed]
     drivers = _legacy_drivers(ctx, kept, classes) if ctx.main_guard is None and active else set()
+    guard_body = ctx.main_guard.body if ctx.main_guard is not None else None
+    entry = (
+        list(guard_body.body)
+        if isinstance(guard_body, cst.IndentedBlock)
+        else [s for s in kept if id(s) in drivers]
+    )
+    guard = _guard(ctx, active, module, names, _manual_calls(ctx, plans, entry))
     anchor = _anchor(ctx, kept, drivers)
     body: list[cst.BaseStatement] = []
     for statement in kept:

@@ -133,11 +133,12 @@ class RegisterBenchmarkCommand(VisitorBasedCodemodCommand):
                 plans.extend(hidden)
         plans.extend(p for p, _ in module_plans)
         name_plans(plans, module_name)
-        self._record(plans)
         if not any(p.tier != "manual" for p in plans):
+            self._record(plans)
             return tree
         names = local_names(set(ctx.module_names))
         updated, used = apply_plans(ctx, tree, plans, module_plans, names)
+        self._record(plans)  # after apply_plans: it warns about the entry point's manual calls
         for name in used:
             alias = names[name]
             AddImportsVisitor.add_needed_import(
