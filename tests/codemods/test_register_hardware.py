@@ -153,3 +153,60 @@ def test_other_module_level_names_stay_as_they_are(binding: str, name: str) -> N
 )
 def test_code_that_hard_codes_cuda_outside_any_condition(code: str, expected: bool) -> None:
     assert hardcodes_cuda(cst.parse_module(code).body) is expected
+
+
+OPENVINO_NAMED = """\
+import time
+
+import torch
+
+try:
+    import openvino  # noqa: F401
+    HAS_OPENVINO = True
+except ImportError:
+    HAS_OPENVINO = False
+
+DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def bench(size=64, runs=10):
+    x = torch.randn(size, size, device=DEVICE)
+    start = time.perf_counter()
+    for _ in range(runs):
+        x @ x
+    return (time.perf_counter() - start) / runs
+
+
+def backend():
+    return "openvino" if HAS_OPENVINO else "torch"
+"""
+
+
+def _registered_hardware(output: bytes) -> list[str]:
+    match = re.search(rb"hardware=\[([^\]]*)\]", output)
+    assert match is not None
+    return re.findall(r'"([a-z]+)"', match.group(1).decode())
+
+
+def test_torch_code_on_the_runners_hardware_is_not_registered_for_openvino() -> None:
+    result = migrate(OPENVINO_NAMED.encode(), "openvino_named")
+    (unit,) = result.outcomes
+    assert unit.tier == "native"
+    assert _registered_hardware(result.output) == ["cpu", "cuda"]
+    assert b"torch.device(self.hardware)" in result.output
+    assert any(
+        w.startswith("benchmarks/openvino_named.py:") and "openvino: named in the file" in w
+        for w in unit.warnings
+    )
+
+
+def test_a_branch_that_handles_the_backend_keeps_it() -> None:
+    source = OPENVINO_NAMED.replace(
+        "    x = torch.randn(size, size, device=DEVICE)\n",
+        '    if DEVICE == "openvino":\n        return 0.0\n'
+        "    x = torch.randn(size, size, device=DEVICE)\n",
+    )
+    result = migrate(source.encode(), "openvino_branch")
+    assert "openvino" in _registered_hardware(result.output)
+    (unit,) = result.outcomes
+    assert not any("openvino: named in the file" in w for w in unit.warnings)

@@ -5,6 +5,8 @@
 * Code that hard-codes CUDA outside any condition (``x.cuda()``, ``device="cuda:0"``) can only
   run there: its registration lists CUDA (or ROCm) only, so that the runner synchronises the
   device around each sample instead of timing kernel launches as "cpu".
+* Torch code that takes its device from the runner is not registered for backends torch has
+  no device for (``openvino`` named elsewhere in the file), unless a branch of it handles them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import libcst as cst
 from benchmig.codemods._unit_plan import Builder
 from benchmig.codemods._unit_syntax import block_module, free_names, method_call
 
-__all__ = ["cuda_only", "hardcodes_cuda", "runner_devices"]
+__all__ = ["cuda_only", "hardcodes_cuda", "non_torch_backends", "runner_devices"]
 
 _CUDA_STRING = re.compile(r"cuda(?::\d+)?", re.IGNORECASE)
 _GPU_BACKENDS = frozenset({"cuda", "rocm"})
@@ -41,6 +43,20 @@ def runner_devices(
             "the benchmark: it runs on each hardware the runner selects",
         )
     return lines
+
+
+_NOT_TORCH = ("openvino", "webgpu", "webnn", "qnn")  # hardware names torch has no device for
+
+
+def non_torch_backends(b: Builder, hardware: Sequence[str], code: str) -> list[str]:
+    """Backends of ``hardware`` the benchmark cannot run on: torch code that takes its device
+    from the runner (``self.hardware`` in ``code``) in a file that imports torch, for a backend
+    torch has no device for and that no branch of ``code`` names (``"openvino"``): a case
+    there would call ``torch.randn(..., device="openvino")``."""
+    if "self.hardware" not in code or "torch" not in b.ctx.lasting_names():
+        return []
+    named = {h for h in _NOT_TORCH if f'"{h}"' in code or f"'{h}'" in code}
+    return [h for h in hardware if h in _NOT_TORCH and h not in named]
 
 
 def cuda_only(hardware: Sequence[str]) -> list[str]:

@@ -13,7 +13,12 @@ from collections.abc import Sequence
 import libcst as cst
 
 from benchmig.codemods._unit_context import header_nodes
-from benchmig.codemods._unit_devices import cuda_only, hardcodes_cuda, runner_devices
+from benchmig.codemods._unit_devices import (
+    cuda_only,
+    hardcodes_cuda,
+    non_torch_backends,
+    runner_devices,
+)
 from benchmig.codemods._unit_plan import Builder, Plan
 from benchmig.codemods._unit_syntax import (
     BUILTINS,
@@ -283,6 +288,16 @@ def finish(b: Builder, plan: Plan, execute: list[cst.BaseStatement]) -> Plan:
     plan.params = {k: v for k, v in b.params.items() if k in keys}
     plan.settings = dict(b.settings)
     plan.hardware = list(dict.fromkeys(b.hardware))
+    code = "".join(cst.Module([]).code_for_node(s) for s in (*plan.setup, *plan.execute))
+    dropped = non_torch_backends(b, plan.hardware, code)
+    if dropped and len(dropped) < len(plan.hardware):
+        plan.hardware = [h for h in plan.hardware if h not in dropped]
+        b.warn(
+            None,
+            f"{', '.join(dropped)}: named in the file, but the benchmark gives the runner's "
+            "hardware to torch, which has no such device, and no branch of it handles "
+            f"{'it' if len(dropped) == 1 else 'them'}: not registered there",
+        )
     if hardcodes_cuda([*plan.setup, *plan.execute]) and plan.hardware != cuda_only(plan.hardware):
         plan.hardware = cuda_only(plan.hardware)
         b.warn(
