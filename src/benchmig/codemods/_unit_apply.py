@@ -9,7 +9,6 @@ migrated module is imported; module-level timed blocks leave the module.
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
@@ -18,6 +17,7 @@ from benchmig.codemods._generate import class_name, render_class, render_main
 from benchmig.codemods._unit_context import FileContext
 from benchmig.codemods._unit_plan import Plan
 from benchmig.codemods._unit_syntax import (
+    BUILTINS,
     bound_names,
     find_all,
     free_names,
@@ -52,12 +52,15 @@ def _entry_call(ctx: FileContext, statement: cst.BaseStatement) -> bool:
     return isinstance(single_small(statement), cst.Expr) and _calls_local(ctx, statement)
 
 
+def _called_names(node: cst.CSTNode) -> list[str]:
+    """The names ``node`` calls directly (``f(...)``), in order, once each."""
+    calls = find_all(node, lambda n: isinstance(n, cst.Call))
+    funcs = (c.func for c in calls if isinstance(c, cst.Call))
+    return list(dict.fromkeys(f.value for f in funcs if isinstance(f, cst.Name)))
+
+
 def _calls_local(ctx: FileContext, statement: cst.BaseStatement) -> bool:
-    calls = find_all(statement, lambda n: isinstance(n, cst.Call))
-    return any(
-        isinstance(c, cst.Call) and isinstance(c.func, cst.Name) and c.func.value in ctx.scopes
-        for c in calls
-    )
+    return any(name in ctx.scopes for name in _called_names(statement))
 
 
 _DRIVERS = (cst.For, cst.While, cst.If, cst.With, cst.Try)
@@ -121,13 +124,6 @@ def _options(plans: Sequence[Plan]) -> dict[str, str]:
     return options
 
 
-def _called_names(node: cst.CSTNode) -> list[str]:
-    """The names ``node`` calls directly (``f(...)``), in order, once each."""
-    calls = find_all(node, lambda n: isinstance(n, cst.Call))
-    funcs = (c.func for c in calls if isinstance(c, cst.Call))
-    return list(dict.fromkeys(f.value for f in funcs if isinstance(f, cst.Name)))
-
-
 def _reached(ctx: FileContext, names: Sequence[str]) -> set[str]:
     """``names`` and every module-level function they call, directly or through others."""
     reached: set[str] = set()
@@ -160,7 +156,7 @@ def _manual_calls(
     if not manual or not entry:
         return []
     migrated = {name for name, p in functions.items() if p.tier != "manual"}
-    available = (ctx.lasting_names() - set(bound_names(entry))) | _BUILTIN_NAMES
+    available = (ctx.lasting_names() - set(bound_names(entry))) | BUILTINS
     kept: list[cst.BaseStatement] = []
     for statement in entry:
         # Directly or through the local functions it calls (``main()`` calling them).
@@ -192,9 +188,6 @@ def _manual_calls(
         for plan in runs:
             plan.warnings.append(message)
     return kept
-
-
-_BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 def _status_name(ctx: FileContext, kept: Sequence[cst.BaseStatement]) -> str:
