@@ -688,3 +688,24 @@ def test_a_manual_entry_function_that_runs_a_migrated_unit_is_not_kept() -> None
         "runs a migrated unit" in warning
         for warning in manual.warnings
     )
+
+
+def test_a_manual_entry_point_that_parses_the_command_line_is_not_kept() -> None:
+    source = MIXED_SCRIPT.replace(b"import time\n", b"import argparse\nimport sys\nimport time\n")
+    source = source.split(b"\nbench_sort()\n")[0] + (
+        b"\ndef main():\n"
+        b"    parser = argparse.ArgumentParser()\n"
+        b'    parser.add_argument("--runs", type=int, default=5)\n'
+        b"    bench_eval(parser.parse_args().runs)\n"
+        b"    return 0\n\n\n"
+        b'if __name__ == "__main__":\n'
+        b"    bench_sort()\n"
+        b"    sys.exit(main())\n"
+    )
+    result = migrate(source, "entry_point")
+    assert {o.unit: o.tier for o in result.outcomes}["bench_sort"] == "native"
+    assert b"sys.exit(main())" not in result.output  # it would parse run_legacy_main's flags
+    warnings = [w for o in result.outcomes for w in o.warnings]
+    assert any(
+        "`sys.exit(main())`" in w and "it is the script's own entry point" in w for w in warnings
+    )

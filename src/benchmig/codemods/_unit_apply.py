@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import libcst as cst
 
 from benchmig.codemods._generate import class_name, render_class, render_main
-from benchmig.codemods._unit_context import FileContext
+from benchmig.codemods._unit_context import FileContext, is_parse_args_call
 from benchmig.codemods._unit_plan import Plan
 from benchmig.codemods._unit_syntax import (
     BUILTINS,
@@ -155,7 +155,9 @@ def _manual_calls(
     manual = {name: p for name, p in functions.items() if p.tier == "manual"}
     if not manual or not entry:
         return []
-    migrated = {name for name, p in functions.items() if p.tier != "manual"}
+    # What a kept call must not run again: migrated functions, and the classes of migrated
+    # methods (``SumBenchmark().run()``, or ``main()`` instantiating one).
+    migrated = {p.unit.split(".")[0] for p in plans if p.tier != "manual" and p.unit in ctx.scopes}
     available = (ctx.lasting_names() - set(bound_names(entry))) | BUILTINS
     kept: list[cst.BaseStatement] = []
     for statement in entry:
@@ -167,14 +169,8 @@ def _manual_calls(
         code = cst.Module([]).code_for_node(statement).strip().splitlines()[0][:60]
         where = f"{ctx.path}:{ctx.line_of(statement)}"
         names = ", ".join(f"`{p.unit}`" for p in runs)
-        missing = sorted(set(free_names([statement])) - available)
-        runs_migrated = bool(reached & migrated)  # it would run a legacy measurement again
-        if runs_migrated or missing:
-            why = (
-                "it also runs a migrated unit"
-                if runs_migrated
-                else f"it reads {', '.join(missing)} of the old entry point"
-            )
+        why = _why_not_kept(ctx, statement, reached, migrated, available)
+        if why is not None:
             message = (
                 f"{where}: `{code}` (which runs {names}, left manual) is no longer run by the "
                 f"script: {why}; run it by hand or migrate it"
@@ -188,6 +184,26 @@ def _manual_calls(
         for plan in runs:
             plan.warnings.append(message)
     return kept
+
+
+def _why_not_kept(
+    ctx: FileContext,
+    statement: cst.BaseStatement,
+    reached: set[str],
+    migrated: set[str],
+    available: set[str],
+) -> str | None:
+    """Why ``statement`` (which runs a manual unit) cannot stay in the new ``__main__`` block,
+    or ``None`` if it can."""
+    bodies = [ctx.scopes[n].node for n in sorted(reached) if n in ctx.scopes]
+    if (reached | set(used_names(bodies))) & migrated:
+        return "it also runs a migrated unit"  # its legacy measurement would run again
+    if any(find_all(node, is_parse_args_call) for node in [statement, *bodies]):
+        return "it is the script's own entry point (it parses the command line)"
+    missing = sorted(set(free_names([statement])) - available)
+    if missing:
+        return f"it reads {', '.join(missing)} of the old entry point"
+    return None
 
 
 def _status_name(ctx: FileContext, kept: Sequence[cst.BaseStatement]) -> str:
