@@ -709,3 +709,17 @@ def test_a_manual_entry_point_that_parses_the_command_line_is_not_kept() -> None
     assert any(
         "`sys.exit(main())`" in w and "it is the script's own entry point" in w for w in warnings
     )
+
+
+def test_top_level_driver_calls_beside_a_guard_leave_the_module() -> None:
+    source = MIXED_SCRIPT.split(b"\nbench_sort()\n")[0] + (
+        b'\nbench_sort()\nbench_eval(3)\n\nif __name__ == "__main__":\n    print("done")\n'
+    )
+    result = migrate(source, "beside_guard")
+    module = cst.parse_module(result.output)
+    top_level = [module.code_for_node(s).strip() for s in module.body]
+    # Importing the migrated module must not run the legacy measurement of bench_sort().
+    assert "bench_sort()" not in top_level and "bench_eval(3)" not in top_level
+    guard = top_level[-1]
+    assert guard.startswith('if __name__ == "__main__":')
+    assert guard.index("run_legacy_main(") < guard.index("bench_eval(3)")

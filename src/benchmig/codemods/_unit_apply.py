@@ -1,10 +1,11 @@
 """Put the planned benchmarks into the module and point its entry point at them.
 
 Classes go just before the ``if __name__ == "__main__":`` block (or at the end); the block's body
-becomes a ``run_legacy_main([...])`` call. A script without a guard gets one in place of the
-top-level code that drives its functions (a bare ``main()`` call, a ``for size in SIZES:
-print(bench(size))`` loop), which would otherwise run the legacy measurement whenever the
-migrated module is imported; module-level timed blocks leave the module.
+becomes a ``run_legacy_main([...])`` call. The top-level code that drives the file's functions
+(a bare ``main()`` call, a ``for size in SIZES: print(bench(size))`` loop), which would
+otherwise run the legacy measurement whenever the migrated module is imported, leaves the
+module: a script without a guard gets one in its place. Module-level timed blocks leave the
+module too. Calls of units that stayed manual move into the new block (``_manual_calls``).
 """
 
 from __future__ import annotations
@@ -76,8 +77,8 @@ def _drives(ctx: FileContext, statement: cst.BaseStatement) -> bool:
 def _legacy_drivers(
     ctx: FileContext, body: Sequence[cst.BaseStatement], classes: Sequence[cst.ClassDef]
 ) -> set[int]:
-    """Top-level statements of a script without a guard that drive its local functions
-    (``for size in SIZES: print(bench(size))``): run at import, they would run the legacy
+    """Top-level statements (beside the ``__main__`` guard, if any) that drive the file's local
+    functions (``for size in SIZES: print(bench(size))``): run at import, they would run the legacy
     measurement whenever the migrated module is loaded, so the guard replaces them. After the
     first one, so do statements that call a local function (``result = bench(64)``) or read
     what a driver bound (``print(result)``). Empty when code that stays (or the new classes)
@@ -270,13 +271,12 @@ def apply_plans(
         for p in active
     ]
     kept = [s for s in module.body if id(s) not in removed]
-    drivers = _legacy_drivers(ctx, kept, classes) if ctx.main_guard is None and active else set()
+    script = [s for s in kept if s is not ctx.main_guard]  # top-level code beside the guard
+    drivers = _legacy_drivers(ctx, script, classes) if active else set()
     guard_body = ctx.main_guard.body if ctx.main_guard is not None else None
-    entry = (
-        list(guard_body.body)
-        if isinstance(guard_body, cst.IndentedBlock)
-        else [s for s in kept if id(s) in drivers]
-    )
+    entry: list[cst.BaseStatement] = [s for s in kept if id(s) in drivers]
+    if isinstance(guard_body, cst.IndentedBlock):
+        entry += guard_body.body
     guard = _guard(ctx, active, module, names, _manual_calls(ctx, plans, entry))
     anchor = _anchor(ctx, kept, drivers)
     body: list[cst.BaseStatement] = []
